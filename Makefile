@@ -1,0 +1,30 @@
+# Podlink: `make run` serves, `make test` runs the whole suite. Both install what is missing first.
+SWIFT ?= swift
+BUILD_FLAGS ?=
+export PODLINK_TEST_TMP ?= /dev/shm
+
+.PHONY: all deps build run test test-unit docs clean format
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+run: build
+	$(SWIFT) run $(BUILD_FLAGS) varlink-certification --varlink=unix:/run/podlink-certification.socket
+
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+docs: build
+	$(SWIFT) run varlink-swift-gen markdown interfaces/io.podman.varlink -o docs/io.podman.md
+
+format:
+	swift format --in-place --recursive Sources Tests Plugins Package.swift
+
+clean:
+	rm -rf .build

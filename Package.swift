@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Podlink",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "VarlinkIDL", targets: ["VarlinkIDL"]),
+        .library(name: "VarlinkGenerator", targets: ["VarlinkGenerator"]),
+        .library(name: "Varlink", targets: ["Varlink"]),
+        .executable(name: "varlink-swift-gen", targets: ["varlink-swift-gen"]),
+        .plugin(name: "VarlinkGeneratorPlugin", targets: ["VarlinkGeneratorPlugin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The interface language: parser, validator, printer. No dependencies.
+        .target(name: "VarlinkIDL", swiftSettings: swiftSettings),
+        // Interface -> Swift and Markdown.
+        .target(name: "VarlinkGenerator", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "varlink-swift-gen",
+            dependencies: ["VarlinkGenerator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings),
+        .plugin(
+            name: "VarlinkGeneratorPlugin", capability: .buildTool(), dependencies: ["varlink-swift-gen"]),
+        // The varlink runtime: values, errors, calls, dispatch, transports.
+        .target(
+            name: "Varlink",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["VarlinkGeneratorPlugin"]),
+
+        .testTarget(name: "VarlinkIDLTests", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VarlinkGeneratorTests", dependencies: ["VarlinkGenerator", "VarlinkIDL"],
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GeneratedStubsTests", dependencies: ["Varlink"], swiftSettings: swiftSettings,
+            plugins: ["VarlinkGeneratorPlugin"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,138 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Encoding and decoding of varlink messages: calls and replies, each one JSON object.
+public enum VarlinkMessage {
+    /// What the runtime reads from a call before it knows the method's parameter type.
+    public struct CallHeader: Sendable, Hashable {
+        /// The fully qualified method name.
+        public var method: String
+        /// `more`, `oneway`, `upgrade`.
+        public var flags: VarlinkCallFlags
+    }
+
+    /// Why a message is not a valid call; the connection that sent it is closed.
+    public struct MalformedMessage: Error, Sendable, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+    }
+
+    private struct RawCallHeader: Decodable {
+        var method: String
+        var more: Bool?
+        var oneway: Bool?
+        var upgrade: Bool?
+    }
+
+    private struct CallParameters<P: Decodable>: Decodable {
+        var parameters: P?
+    }
+
+    private struct RawReplyHeader: Decodable {
+        var continues: Bool?
+        var error: String?
+    }
+
+    private struct ReplyParameters<R: Decodable>: Decodable {
+        var parameters: R?
+    }
+
+    private static let emptyObject: [UInt8] = Array("{}".utf8)
+
+    /// Encodes a call. Flags that are not set and empty parameters are left out (peers compare calls exactly).
+    public static func encodeCall(method: String, parameters: some Encodable, flags: VarlinkCallFlags = [])
+        throws -> [UInt8]
+    {
+        let encoder = VarlinkJSON.encoder()
+        var out: [UInt8] = Array(#"{"method":"#.utf8)
+        out += try encoder.encode(method)
+        let encodedParameters = Array(try encoder.encode(parameters))
+        if encodedParameters != emptyObject {
+            out += Array(#","parameters":"#.utf8)
+            out += encodedParameters
+        }
+        if flags.contains(.more) { out += Array(#","more":true"#.utf8) }
+        if flags.contains(.oneway) { out += Array(#","oneway":true"#.utf8) }
+        if flags.contains(.upgrade) { out += Array(#","upgrade":true"#.utf8) }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// Reads the method name and flags of a call; throws `MalformedMessage` for anything that is not a call.
+    public static func decodeCallHeader(_ message: [UInt8]) throws(MalformedMessage) -> CallHeader {
+        let raw: RawCallHeader
+        do {
+            raw = try VarlinkJSON.decode(RawCallHeader.self, from: message)
+        } catch {
+            throw MalformedMessage(description: "not a varlink call: \(error)")
+        }
+        var flags: VarlinkCallFlags = []
+        if raw.more == true { flags.insert(.more) }
+        if raw.oneway == true { flags.insert(.oneway) }
+        if raw.upgrade == true { flags.insert(.upgrade) }
+        return CallHeader(method: raw.method, flags: flags)
+    }
+
+    /// Decodes a call's parameters strictly (unknown fields rejected); absent parameters read as `{}`.
+    /// Throws `org.varlink.service.InvalidParameter` naming the offending field.
+    public static func decodeCallParameters<P: Decodable>(_ type: P.Type, from message: [UInt8])
+        throws(VarlinkError) -> P
+    {
+        do {
+            if let parameters = try VarlinkJSON.decode(CallParameters<P>.self, from: message, strict: true).parameters
+            {
+                return parameters
+            }
+            return try VarlinkJSON.decode(P.self, from: emptyObject, strict: true)
+        } catch let error as DecodingError {
+            var path = VarlinkJSON.fieldPath(of: error) ?? "parameters"
+            if path.hasPrefix("parameters.") { path.removeFirst("parameters.".count) }
+            throw VarlinkError.invalidParameter(path)
+        } catch {
+            throw VarlinkError.invalidParameter("parameters")
+        }
+    }
+
+    /// Encodes a reply; `continues` marks one that more replies follow.
+    public static func encodeReply(_ parameters: some Encodable, continues: Bool = false) throws -> [UInt8] {
+        var out: [UInt8] = Array(#"{"parameters":"#.utf8)
+        out += try VarlinkJSON.encoder().encode(parameters)
+        if continues { out += Array(#","continues":true"#.utf8) }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// Encodes an error reply.
+    public static func encodeError(_ error: VarlinkError) throws -> [UInt8] {
+        let encoder = VarlinkJSON.encoder()
+        var out: [UInt8] = Array(#"{"error":"#.utf8)
+        out += try encoder.encode(error.name)
+        out += Array(#","parameters":"#.utf8)
+        out += try encoder.encode(error.parameters)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// A decoded reply: its parameters or its error, and whether more replies follow.
+    public enum Reply<R: Sendable>: Sendable {
+        /// A successful reply.
+        case parameters(R, continues: Bool)
+        /// An error reply.
+        case error(VarlinkError)
+    }
+
+    /// Decodes a reply leniently (unknown fields ignored).
+    public static func decodeReply<R: Decodable>(_ type: R.Type, from message: [UInt8]) throws -> Reply<R> {
+        let header = try VarlinkJSON.decode(RawReplyHeader.self, from: message)
+        if let name = header.error {
+            let parameters = try VarlinkJSON.decode(ReplyParameters<JSONValue>.self, from: message).parameters
+            return .error(VarlinkError(name: name, parameters: parameters?.objectValue ?? [:]))
+        }
+        let decoded = try VarlinkJSON.decode(ReplyParameters<R>.self, from: message).parameters
+        let parameters = try decoded ?? VarlinkJSON.decode(R.self, from: emptyObject)
+        return .parameters(parameters, continues: header.continues == true)
+    }
+}

@@ -1,0 +1,26 @@
+/// The credentials of the process at the other end of a connection (`SO_PEERCRED`), where the transport has them.
+public struct VarlinkPeer: Sendable, Hashable {
+    /// The peer's process id.
+    public var pid: Int32
+    /// The peer's user id.
+    public var uid: UInt32
+    /// The peer's group id.
+    public var gid: UInt32
+
+    /// Creates peer credentials.
+    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+    }
+}
+
+/// A connection handed to a method after an `upgrade` reply: raw bytes in both directions.
+public protocol VarlinkUpgradedConnection: Sendable {
+    /// The next bytes from the peer, or nil at end of stream.
+    func read() async throws -> [UInt8]?
+    /// Sends bytes to the peer.
+    func write(_ bytes: [UInt8]) async throws
+    /// Closes the connection.
+    func close() async throws
+}

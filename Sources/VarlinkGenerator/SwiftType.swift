@@ -1,0 +1,63 @@
+/// A varlink type resolved for generated Swift: inline structs and enums replaced by their generated names.
+indirect enum SwiftType {
+    case bool, int, float, string, object, set
+    case named(String)
+    case optional(SwiftType)
+    case array(SwiftType)
+    case map(SwiftType)
+
+    /// The type as the generated API exposes it.
+    var swift: String { spelled(setType: "Swift.Set<Swift.String>") }
+
+    /// The type as it is encoded (sets as `VarlinkStringSet`).
+    var wire: String { spelled(setType: "Varlink.VarlinkStringSet") }
+
+    private func spelled(setType: String) -> String {
+        switch self {
+        case .bool: "Swift.Bool"
+        case .int: "Swift.Int"
+        case .float: "Swift.Double"
+        case .string: "Swift.String"
+        case .object: "Varlink.JSONValue"
+        case .set: setType
+        case .named(let name): name
+        case .optional(let inner): inner.spelled(setType: setType) + "?"
+        case .array(let inner): "[\(inner.spelled(setType: setType))]"
+        case .map(let inner): "[Swift.String: \(inner.spelled(setType: setType))]"
+        }
+    }
+
+    var isOptional: Bool {
+        if case .optional = self { true } else { false }
+    }
+
+    var containsSet: Bool {
+        switch self {
+        case .set: true
+        case .optional(let inner), .array(let inner), .map(let inner): inner.containsSet
+        default: false
+        }
+    }
+
+    /// An expression converting `expression` (of the API type) to the wire type.
+    func toWire(_ expression: String) -> String {
+        guard containsSet else { return expression }
+        switch self {
+        case .set: return "Varlink.VarlinkStringSet(\(expression))"
+        case .optional(let inner), .array(let inner): return "\(expression).map { \(inner.toWire("$0")) }"
+        case .map(let inner): return "\(expression).mapValues { \(inner.toWire("$0")) }"
+        default: return expression
+        }
+    }
+
+    /// An expression converting `expression` (of the wire type) to the API type.
+    func fromWire(_ expression: String) -> String {
+        guard containsSet else { return expression }
+        switch self {
+        case .set: return "\(expression).values"
+        case .optional(let inner), .array(let inner): return "\(expression).map { \(inner.fromWire("$0")) }"
+        case .map(let inner): return "\(expression).mapValues { \(inner.fromWire("$0")) }"
+        default: return expression
+        }
+    }
+}

@@ -1,0 +1,190 @@
+/// A parsed varlink interface: its name, documentation and members in file order.
+public struct InterfaceDefinition: Sendable, Hashable {
+    /// The reverse-domain interface name, e.g. `org.varlink.service`.
+    public var name: String
+    /// The `#` comment lines before the `interface` keyword.
+    public var documentation: [String]
+    /// Types, methods and errors, in the order written.
+    public var members: [MemberDefinition]
+    /// Where the interface name was written; ignored by `==`.
+    public var location: SourceLocation?
+
+    /// Creates an interface.
+    public init(
+        name: String, documentation: [String] = [], members: [MemberDefinition] = [], location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.documentation = documentation
+        self.members = members
+        self.location = location
+    }
+
+    /// Interfaces are equal when name, documentation and members are (locations are ignored).
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.documentation == rhs.documentation && lhs.members == rhs.members
+    }
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(documentation)
+        hasher.combine(members)
+    }
+
+    /// The named types, in file order.
+    public var types: [TypeDefinition] {
+        members.compactMap { if case .type(let t) = $0 { t } else { nil } }
+    }
+    /// The methods, in file order.
+    public var methods: [MethodDefinition] {
+        members.compactMap { if case .method(let m) = $0 { m } else { nil } }
+    }
+    /// The errors, in file order.
+    public var errors: [ErrorDefinition] {
+        members.compactMap { if case .error(let e) = $0 { e } else { nil } }
+    }
+
+    /// The named type called `name`, if any.
+    public func type(named name: String) -> TypeDefinition? {
+        types.first { $0.name == name }
+    }
+}
+
+/// One member of an interface.
+public enum MemberDefinition: Sendable, Hashable {
+    /// `type Name T`
+    case type(TypeDefinition)
+    /// `method Name(in) -> (out)`
+    case method(MethodDefinition)
+    /// `error Name (parameters)`
+    case error(ErrorDefinition)
+
+    /// The member's name.
+    public var name: String {
+        switch self {
+        case .type(let t): t.name
+        case .method(let m): m.name
+        case .error(let e): e.name
+        }
+    }
+
+    /// The member's documentation.
+    public var documentation: [String] {
+        switch self {
+        case .type(let t): t.documentation
+        case .method(let m): m.documentation
+        case .error(let e): e.documentation
+        }
+    }
+
+    /// Where the member's name was written.
+    public var location: SourceLocation? {
+        switch self {
+        case .type(let t): t.location
+        case .method(let m): m.location
+        case .error(let e): e.location
+        }
+    }
+}
+
+/// `type Name T`: a named struct, enum or alias of another type.
+public struct TypeDefinition: Sendable, Hashable {
+    /// The type name.
+    public var name: String
+    /// What it stands for.
+    public var type: TypeExpression
+    /// The `#` comment lines before it.
+    public var documentation: [String]
+    /// Where the name was written; ignored by `==`.
+    public var location: SourceLocation?
+
+    /// Creates a named type.
+    public init(name: String, type: TypeExpression, documentation: [String] = [], location: SourceLocation? = nil) {
+        self.name = name
+        self.type = type
+        self.documentation = documentation
+        self.location = location
+    }
+
+    /// Equal when name, type and documentation are.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.type == rhs.type && lhs.documentation == rhs.documentation
+    }
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(type)
+        hasher.combine(documentation)
+    }
+}
+
+/// `method Name(input) -> (output)`.
+public struct MethodDefinition: Sendable, Hashable {
+    /// The method name (without the interface).
+    public var name: String
+    /// The input parameters.
+    public var input: [FieldDefinition]
+    /// The reply parameters.
+    public var output: [FieldDefinition]
+    /// The `#` comment lines before it.
+    public var documentation: [String]
+    /// Where the name was written; ignored by `==`.
+    public var location: SourceLocation?
+
+    /// Creates a method.
+    public init(
+        name: String, input: [FieldDefinition], output: [FieldDefinition], documentation: [String] = [],
+        location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.input = input
+        self.output = output
+        self.documentation = documentation
+        self.location = location
+    }
+
+    /// Equal when name, parameters and documentation are.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.input == rhs.input && lhs.output == rhs.output
+            && lhs.documentation == rhs.documentation
+    }
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(input)
+        hasher.combine(output)
+        hasher.combine(documentation)
+    }
+}
+
+/// `error Name (parameters)`.
+public struct ErrorDefinition: Sendable, Hashable {
+    /// The error name (without the interface).
+    public var name: String
+    /// The error's parameters.
+    public var parameters: [FieldDefinition]
+    /// The `#` comment lines before it.
+    public var documentation: [String]
+    /// Where the name was written; ignored by `==`.
+    public var location: SourceLocation?
+
+    /// Creates an error.
+    public init(
+        name: String, parameters: [FieldDefinition], documentation: [String] = [], location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.parameters = parameters
+        self.documentation = documentation
+        self.location = location
+    }
+
+    /// Equal when name, parameters and documentation are.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.parameters == rhs.parameters && lhs.documentation == rhs.documentation
+    }
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(parameters)
+        hasher.combine(documentation)
+    }
+}

@@ -1,0 +1,113 @@
+/// A varlink type as written in an interface: a base type, a reference to a named type, an inline struct or enum,
+/// or a `?`, `[]`, `[string]` wrapper around another type, or a `[string]()` set.
+public indirect enum TypeExpression: Sendable, Hashable {
+    /// `bool`
+    case bool
+    /// `int`: a 64-bit signed integer.
+    case int
+    /// `float`: a double-precision number.
+    case float
+    /// `string`
+    case string
+    /// `object`: any JSON value, passed through untyped.
+    case object
+    /// A named type defined in the same interface (`type Name ...`).
+    case reference(TypeReference)
+    /// An inline struct: `(name: type, ...)`; `()` is the empty struct.
+    case structure([FieldDefinition])
+    /// An inline enum: `(one, two, three)`.
+    case enumeration([EnumValueDefinition])
+    /// `?T`: the value may be absent (or null).
+    case optional(TypeExpression)
+    /// `[]T`
+    case array(TypeExpression)
+    /// `[string]T`: a JSON object with string keys.
+    case map(TypeExpression)
+    /// `[string]()`: a set of strings (a JSON object whose values are empty objects).
+    case set
+
+    /// Whether this is a struct or an enum (the types that need a name of their own in generated code).
+    public var isCompound: Bool {
+        switch self {
+        case .structure, .enumeration: true
+        default: false
+        }
+    }
+}
+
+/// A use of a named type, remembered with where it was written.
+public struct TypeReference: Sendable, Hashable {
+    /// The name of the referenced type.
+    public var name: String
+    /// Where the reference was written; ignored by `==`.
+    public var location: SourceLocation?
+
+    /// Creates a reference.
+    public init(name: String, location: SourceLocation? = nil) {
+        self.name = name
+        self.location = location
+    }
+
+    /// References are equal when they name the same type.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.name == rhs.name }
+    /// Hashes the name only.
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+}
+
+/// A field of a struct: name, type and documentation.
+public struct FieldDefinition: Sendable, Hashable {
+    /// The field name, as on the wire.
+    public var name: String
+    /// The field type.
+    public var type: TypeExpression
+    /// The `#` comment lines before the field, without the `#` and one following space.
+    public var documentation: [String]
+    /// Where the field was written; ignored by `==`.
+    public var location: SourceLocation?
+
+    /// Creates a field.
+    public init(name: String, type: TypeExpression, documentation: [String] = [], location: SourceLocation? = nil) {
+        self.name = name
+        self.type = type
+        self.documentation = documentation
+        self.location = location
+    }
+
+    /// Fields are equal when name, type and documentation are.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.type == rhs.type && lhs.documentation == rhs.documentation
+    }
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(type)
+        hasher.combine(documentation)
+    }
+}
+
+/// A value of an enum.
+public struct EnumValueDefinition: Sendable, Hashable {
+    /// The value, as on the wire.
+    public var name: String
+    /// The `#` comment lines before the value.
+    public var documentation: [String]
+    /// Where the value was written; ignored by `==`.
+    public var location: SourceLocation?
+
+    /// Creates an enum value.
+    public init(name: String, documentation: [String] = [], location: SourceLocation? = nil) {
+        self.name = name
+        self.documentation = documentation
+        self.location = location
+    }
+
+    /// Values are equal when name and documentation are.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.name == rhs.name && lhs.documentation == rhs.documentation
+    }
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(documentation)
+    }
+}
