@@ -49,7 +49,7 @@ let package = Package(
             name: "VarlinkGeneratorTests", dependencies: ["VarlinkGenerator", "VarlinkIDL"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
-            name: "GeneratedStubsTests", dependencies: ["Varlink"], swiftSettings: swiftSettings,
+            name: "GeneratedStubsTests", dependencies: ["Varlink", "VarlinkIDL"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
     ],
     swiftLanguageModes: [.v6]

@@ -123,7 +123,7 @@ extension GenerationContext {
                     for entry in cases {
                         let type = "\(namespace).\(SwiftNames.typeName(entry.error.name))"
                         let bindings = entry.fields.map { "let \($0.property)" }.joined(separator: ", ")
-                        let arguments = entry.fields.map { "\($0.property): \($0.property)" }.joined(separator: ", ")
+                        let arguments = entry.fields.map { "\($0.label): \($0.property)" }.joined(separator: ", ")
                         w.line("case .\(entry.name)\(entry.fields.isEmpty ? "" : "(\(bindings))"):")
                         w.line(
                             "    return Varlink.VarlinkError(name: \(type).errorName, encoding: \(type).Parameters(\(arguments)))"
@@ -142,7 +142,7 @@ extension GenerationContext {
                             w.line("    self = .\(entry.name)")
                         } else {
                             w.line("    let parameters = try error.decodeParameters(\(type).Parameters.self)")
-                            let arguments = entry.fields.map { "\($0.property): parameters.\($0.property)" }
+                            let arguments = entry.fields.map { "\($0.label): parameters.\($0.property)" }
                             w.line("    self = .\(entry.name)(\(arguments.joined(separator: ", ")))")
                         }
                     }

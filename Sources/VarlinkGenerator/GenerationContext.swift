@@ -31,6 +31,12 @@ struct GenerationContext {
         let property: String  // escaped if needed
         let key: String  // CodingKeys case, escaped if needed
         let type: SwiftType
+
+        /// The name as an argument label at a call site (keywords need no backticks there).
+        var label: String {
+            let bare = property.trimmingCharacters(in: "`")
+            return ["inout", "var", "let"].contains(bare) ? property : bare
+        }
     }
 
     /// Resolves a type, naming inline structs and enums after `suggestedName` inside `scope`.
@@ -135,10 +141,10 @@ struct GenerationContext {
                 for field in resolved {
                     let target = "self.\(field.property)"
                     if case .optional(let inner) = field.type {
-                        let decoded = "try container.decodeIfPresent(\(inner.wire).self, forKey: .\(field.key))"
+                        let decoded = "try container.varlinkDecodeIfPresent(\(inner.wire).self, forKey: .\(field.key))"
                         w.line("\(target) = \(SwiftType.optional(inner).fromWire(decoded))")
                     } else {
-                        let decoded = "try container.decode(\(field.type.wire).self, forKey: .\(field.key))"
+                        let decoded = "try container.varlinkDecode(\(field.type.wire).self, forKey: .\(field.key))"
                         w.line("\(target) = \(field.type.fromWire(decoded))")
                     }
                 }
@@ -199,5 +205,14 @@ struct GenerationContext {
                 w.line("self = value")
             }
         }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in character: Character) -> String {
+        var result = Substring(self)
+        while result.first == character { result.removeFirst() }
+        while result.last == character { result.removeLast() }
+        return String(result)
     }
 }
