@@ -178,12 +178,15 @@ private struct Parser {
     /// `( ... )` after the current position: an empty struct, a struct with typed fields, or an enum.
     private mutating func structOrEnum() throws(Diagnostic) -> TypeExpression {
         scanner.advance()  // "("
-        scanner.skipTrivia()
         scanner.dropDocumentation()
         var fields: [FieldDefinition] = []
         var values: [EnumValueDefinition] = []
         var isEnum: Bool?
-        if scanner.consume(")") { return .structure([]) }
+        scanner.skipTrivia()
+        if scanner.consume(")") {
+            scanner.dropDocumentation()
+            return .structure([])
+        }
         while true {
             scanner.skipTrivia()
             let documentation = scanner.takeDocumentation()
@@ -192,9 +195,11 @@ private struct Parser {
                 throw failure("expected a field name or an enum value, found \(scanner.upcoming)")
             }
             scanner.skipTrivia()
+            let colonLocation = scanner.location
             if scanner.consume(":") {
                 if isEnum == true {
-                    throw failure("expected ',' or ')' after enum value '\(name)'; enum values have no type")
+                    throw failure(
+                        "expected ',' or ')' after enum value '\(name)'; enum values have no type", at: colonLocation)
                 }
                 isEnum = false
                 let type = try type()

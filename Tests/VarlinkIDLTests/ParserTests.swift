@@ -1,1 +1,144 @@
+import Foundation
 import Testing
+import VarlinkIDL
+
+let interfacesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("interfaces")
+
+func interfaceText(_ name: String) throws -> String {
+    try String(contentsOf: interfacesDirectory.appendingPathComponent(name), encoding: .utf8)
+}
+
+@Suite("Parsing valid interfaces")
+struct ParserTests {
+    @Test func parsesEveryConstruct() throws {
+        let interface = try InterfaceParser.parse(try interfaceText("org.example.everything.varlink"))
+        #expect(interface.name == "org.example.everything")
+        #expect(interface.documentation == [
+            "Every construct of the varlink interface language, for the generator's tests.", "",
+            "A blank documentation line above.",
+        ])
+        let basics = try #require(interface.type(named: "Basics"))
+        #expect(basics.documentation == ["A named struct using every base type."])
+        guard case .structure(let fields) = basics.type else { Issue.record("Basics is not a struct"); return }
+        #expect(fields.map(\.type) == [.bool, .int, .float, .string, .object])
+        #expect(fields[0].documentation == ["A boolean."])
+        #expect(fields[1].documentation == [])
+
+        let color = try #require(interface.type(named: "Color"))
+        guard case .enumeration(let values) = color.type else { Issue.record("Color is not an enum"); return }
+        #expect(values.map(\.name) == ["red", "green", "blue_ish"])
+        #expect(values[0].documentation == ["The first color."])
+
+        #expect(interface.type(named: "Palette")?.type == .array(.reference(TypeReference(name: "Color"))))
+        #expect(interface.type(named: "Index")?.type == .map(.structure([
+            FieldDefinition(name: "position", type: .int), FieldDefinition(name: "label", type: .optional(.string)),
+        ])))
+
+        let wrappers = try #require(interface.type(named: "Wrappers"))
+        guard case .structure(let wrapped) = wrappers.type else { Issue.record("not a struct"); return }
+        let byName = Dictionary(uniqueKeysWithValues: wrapped.map { ($0.name, $0.type) })
+        #expect(byName["opt_set"] == .optional(.set))
+        #expect(byName["opt_enum"] == .optional(.enumeration([.init(name: "up"), .init(name: "down")])))
+        #expect(byName["array_set"] == .array(.set))
+        #expect(byName["array_opt"] == .array(.optional(.int)))
+        #expect(byName["map_map"] == .map(.map(.bool)))
+        #expect(byName["map_set"] == .map(.set))
+        #expect(byName["set"] == .set)
+
+        let method = try #require(interface.methods.first { $0.name == "Echo" })
+        #expect(method.documentation == ["Echoes its input."])
+        #expect(method.input.map(\.name) == ["basics", "color", "wrappers"])
+        #expect(interface.methods.first { $0.name == "Nothing" }?.output == [])
+
+        let notFound = try #require(interface.errors.first { $0.name == "NotFound" })
+        #expect(notFound.parameters.first?.documentation == ["What was looked for."])
+        #expect(interface.errors.map(\.name) == ["NotFound", "Unavailable", "Complex"])
+    }
+
+    @Test func parsesDeepNesting() throws {
+        let interface = try InterfaceParser.parse(try interfaceText("org.example.everything.varlink"))
+        guard case .structure(let fields) = try #require(interface.type(named: "Deep")).type,
+            case .optional(.array(.structure(let level1))) = fields.first?.type,
+            case .map(.optional(.structure(let level2))) = level1.first?.type,
+            case .array(.map(.structure(let level3))) = level2.first?.type
+        else {
+            Issue.record("unexpected shape")
+            return
+        }
+        #expect(level3.first?.documentation == ["The innermost field."])
+        #expect(level3.first?.type == .optional(.array(.optional(.map(.enumeration([.init(name: "yes"), .init(name: "no")]))))))
+    }
+
+    @Test(arguments: ["org.varlink.certification.varlink", "org.example.everything.varlink", "io.podman.varlink"])
+    func printedInterfacesParseBackToTheSameTree(file: String) throws {
+        guard let text = try? interfaceText(file) else { return }
+        let interface = try InterfaceParser.parse(text)
+        let printed = InterfacePrinter().print(interface)
+        #expect(try InterfaceParser.parse(printed) == interface)
+        #expect(InterfacePrinter().print(try InterfaceParser.parse(printed)) == printed)
+        let narrow = InterfacePrinter(lineWidth: 20, indentation: "\t").print(interface)
+        #expect(try InterfaceParser.parse(narrow) == interface)
+    }
+
+    @Test func everyTypeInsideEveryWrapper() throws {
+        let bases = ["bool", "int", "float", "string", "object", "T", "(a: int)", "(x, y)", "[string]()"]
+        var text = "interface org.example.wrap\ntype T (a: int)\n"
+        var index = 0
+        for base in bases {
+            for wrapper in ["?", "[]", "[string]", "?[]", "[]?", "[string]?", "?[string]", "[][]", "[string][string]"] {
+                text += "type W\(index) (f: \(wrapper)\(base))\n"
+                index += 1
+            }
+        }
+        text += "method M() -> ()\n"
+        let interface = try InterfaceParser.parse(text)
+        #expect(interface.types.count == index + 1)
+        #expect(try InterfaceParser.parse(InterfacePrinter().print(interface)) == interface)
+    }
+
+    @Test func acceptsCRLFAndTabs() throws {
+        let text = "# doc\r\ninterface org.example.crlf\r\n\r\n# method doc\r\nmethod\tPing(a: int) -> (b: int)\r\n"
+        let interface = try InterfaceParser.parse(text)
+        #expect(interface.documentation == ["doc"])
+        #expect(interface.methods.first?.documentation == ["method doc"])
+    }
+
+    @Test func documentationNeedsToTouchItsMember() throws {
+        let text = """
+            interface org.example.docs
+
+            # detached comment
+
+            # attached
+            method A() -> () # trailing, ignored
+            # on B
+            method B(
+              # on x
+              x: int, # trailing
+              y: int
+            ) -> ()
+            """
+        let interface = try InterfaceParser.parse(text)
+        #expect(interface.documentation == [])
+        #expect(interface.methods.map(\.documentation) == [["attached"], ["on B"]])
+        #expect(interface.methods[1].input.map(\.documentation) == [["on x"], []])
+    }
+
+    @Test func namesFollowTheLanguageRules() {
+        #expect(NameRules.isInterfaceName("org.varlink.service"))
+        #expect(NameRules.isInterfaceName("io.podman"))
+        #expect(NameRules.isInterfaceName("com.example-co.api2"))
+        #expect(NameRules.isInterfaceName("a.0b"))
+        #expect(!NameRules.isInterfaceName("org"))
+        #expect(!NameRules.isInterfaceName("org..x"))
+        #expect(!NameRules.isInterfaceName("1org.x"))
+        #expect(!NameRules.isInterfaceName("org.x-"))
+        #expect(!NameRules.isInterfaceName("org.x_y"))
+        #expect(NameRules.isMemberName("GetInfo") && NameRules.isMemberName("A1"))
+        #expect(!NameRules.isMemberName("getInfo") && !NameRules.isMemberName("Get_Info"))
+        #expect(NameRules.isFieldName("client_id") && NameRules.isFieldName("A") && NameRules.isFieldName("a1_b2"))
+        #expect(!NameRules.isFieldName("_a") && !NameRules.isFieldName("a__b") && !NameRules.isFieldName("a_")
+            && !NameRules.isFieldName("1a") && !NameRules.isFieldName("a-b"))
+    }
+}
