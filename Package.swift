@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VarlinkGenerator", targets: ["VarlinkGenerator"]),
         .library(name: "Varlink", targets: ["Varlink"]),
         .executable(name: "varlink-swift-gen", targets: ["varlink-swift-gen"]),
+        .executable(name: "varlink-certification", targets: ["varlink-certification"]),
         .plugin(name: "VarlinkGeneratorPlugin", targets: ["VarlinkGeneratorPlugin"]),
     ],
     dependencies: [
@@ -33,16 +34,25 @@ let package = Package(
             swiftSettings: swiftSettings),
         .plugin(
             name: "VarlinkGeneratorPlugin", capability: .buildTool(), dependencies: ["varlink-swift-gen"]),
+        // C shims for what Swift cannot reach: systemd activation and notify, abstract sockets, peer credentials,
+        // spawning with chosen file descriptors.
+        .target(name: "CVarlink", linkerSettings: [.linkedLibrary("systemd")]),
         // The varlink runtime: values, errors, calls, dispatch, transports.
         .target(
             name: "Varlink",
             dependencies: [
+                "CVarlink",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
+        // Serves org.varlink.certification, or certifies a server, with the peers' command line.
+        .executableTarget(
+            name: "varlink-certification",
+            dependencies: ["Varlink", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
 
         .testTarget(name: "VarlinkIDLTests", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
         .testTarget(

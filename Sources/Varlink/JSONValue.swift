@@ -86,3 +86,17 @@ extension JSONValue: Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// Equality as JSON means it: numbers compare by value (`1` equals `1.0`), objects ignore key order.
+    public func isJSONEqual(to other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): return Double(a) == b
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isJSONEqual(to: $1) }
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && a.allSatisfy { key, value in b[key].map { value.isJSONEqual(to: $0) } ?? false }
+        default: return self == other
+        }
+    }
+}

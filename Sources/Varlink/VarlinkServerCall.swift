@@ -11,7 +11,7 @@ public struct VarlinkServerCall: Sendable {
     /// The caller's credentials, where the transport knows them.
     public let peer: VarlinkPeer?
     let message: [UInt8]
-    let sink: @Sendable ([UInt8]) async throws -> Void
+    let sink: @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
     let state: CallState
 
     /// What a call remembers while its handler runs.
@@ -22,7 +22,7 @@ public struct VarlinkServerCall: Sendable {
 
     init(
         method: String, member: String, flags: VarlinkCallFlags, peer: VarlinkPeer?, message: [UInt8],
-        sink: @escaping @Sendable ([UInt8]) async throws -> Void
+        sink: @escaping @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
     ) {
         self.method = method
         self.member = member
@@ -44,7 +44,7 @@ public struct VarlinkServerCall: Sendable {
         if continues && !flags.contains(.more) { throw VarlinkError.expectedMore }
         if !continues { state.replied.withLock { $0 = true } }
         if flags.contains(.oneway) { return }
-        try await sink(try VarlinkMessage.encodeReply(parameters, continues: continues))
+        try await sink(try VarlinkMessage.encodeReply(parameters, continues: continues), continues)
     }
 
     /// A typed context for the method's handler.
@@ -71,6 +71,9 @@ public struct VarlinkCallContext<Reply: Encodable & Sendable>: Sendable {
     public var upgrade: Bool { call.flags.contains(.upgrade) }
     /// The caller's credentials, where the transport knows them.
     public var peer: VarlinkPeer? { call.peer }
+
+    /// The call exactly as it arrived (one JSON object, without the terminating NUL).
+    public var rawMessage: [UInt8] { call.message }
 
     /// Throws `org.varlink.service.ExpectedMore` unless the caller asked for `more`: for methods that only stream.
     public func requireMore() throws(VarlinkError) {

@@ -64,7 +64,8 @@ public final class VarlinkService: Sendable {
     /// for `oneway`). Returns what to run with the connection when the call upgraded it.
     /// Throws `VarlinkMessage.MalformedMessage` or `UndeclaredError` when the connection must be closed.
     public func handle(
-        message: [UInt8], peer: VarlinkPeer?, send: @escaping @Sendable ([UInt8]) async throws -> Void
+        message: [UInt8], peer: VarlinkPeer?,
+        send: @escaping @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
     ) async throws -> UpgradeHandler? {
         let header = try VarlinkMessage.decodeCallHeader(message)
         let call: VarlinkServerCall
@@ -88,7 +89,7 @@ public final class VarlinkService: Sendable {
                 reply = mapped
             }
             if !header.flags.contains(.oneway) {
-                try await send(try VarlinkMessage.encodeError(reply))
+                try await send(try VarlinkMessage.encodeError(reply), false)
             }
             return nil
         }

@@ -31,7 +31,7 @@ public struct VarlinkLoopbackTransport: VarlinkTransport {
         let peer = peer
         let task = Task {
             do {
-                _ = try await service.handle(message: message, peer: peer) { reply in
+                _ = try await service.handle(message: message, peer: peer) { reply, _ in
                     continuation.yield(reply)
                 }
                 continuation.finish()

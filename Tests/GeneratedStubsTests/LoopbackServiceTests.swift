@@ -137,7 +137,7 @@ struct LoopbackServiceTests {
     @Test func malformedMessagesAreRefused() async throws {
         for bad in ["{", "[]", "42", #"{"parameters":{}}"#, #"{"method":7}"#] {
             await #expect(throws: VarlinkMessage.MalformedMessage.self) {
-                _ = try await service.handle(message: Array(bad.utf8), peer: nil) { _ in }
+                _ = try await service.handle(message: Array(bad.utf8), peer: nil) { _, _ in }
             }
         }
     }

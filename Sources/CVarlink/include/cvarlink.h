@@ -1,0 +1,45 @@
+#ifndef CVARLINK_H
+#define CVARLINK_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/// Sockets passed by the service manager: returns the count (0 when none), fills *names with a
+/// NULL-terminated array of names (free with cvarlink_free_names) and unsets LISTEN_* in the environment.
+int cvarlink_listen_fds(char ***names);
+void cvarlink_free_names(char **names);
+
+/// sd_notify(0, state); returns > 0 when sent, 0 when there is no notify socket, < 0 on error.
+int cvarlink_notify(const char *state);
+
+/// Sets FD_CLOEXEC on fd; returns 0 or -errno.
+int cvarlink_set_cloexec(int fd);
+/// Sets or clears O_NONBLOCK; returns 0 or -errno.
+int cvarlink_set_nonblocking(int fd, int on);
+
+/// A listening unix socket bound to the abstract name (without the leading '@'); returns fd or -errno.
+int cvarlink_listen_abstract(const char *name, int backlog);
+/// A unix socket connected to the abstract name; returns fd or -errno.
+int cvarlink_connect_abstract(const char *name);
+/// A listening unix socket bound to path with permissions mode (replacing a stale socket file); fd or -errno.
+int cvarlink_listen_unix(const char *path, int mode, int backlog);
+
+/// The credentials of a unix socket's peer; returns 0 or -errno.
+int cvarlink_peer_credentials(int fd, int32_t *pid, uint32_t *uid, uint32_t *gid);
+
+/// Spawns path with argv and envp. Child fd i (0 <= i < count) is a dup of fds[i] (-1: left closed, except 0-2
+/// which are then inherited); every other fd is closed. Returns the pid or -errno.
+pid_t cvarlink_spawn(const char *path, char *const argv[], char *const envp[], const int *fds, int count,
+                     int new_session);
+
+#endif
+
+/// Spawns path for socket activation: listen_fd becomes fd 3 and the environment gets LISTEN_FDS=1,
+/// LISTEN_FDNAMES=varlink and LISTEN_PID=<the child's pid> besides envp. Returns the pid or -errno.
+pid_t cvarlink_spawn_activated(const char *path, char *const argv[], char *const envp[], int listen_fd);
+
+/// Whether the process is a child subreaper now (sets it when on != 0).
+int cvarlink_set_subreaper(int on);
+
+/// pipe2(fds, O_CLOEXEC); returns 0 or -errno.
+int cvarlink_pipe(int fds[2]);

@@ -1,0 +1,61 @@
+import NIOCore
+
+/// Splits the byte stream into NUL-terminated messages and passes each read's complete messages on as one batch
+/// (`[[UInt8]]`), so pipelined calls can be answered with one write. A message longer than the limit closes the
+/// connection. After `switchToRaw()`, bytes pass through unframed (an upgraded connection).
+final class VarlinkFrameHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = [[UInt8]]
+
+    /// A peer sent a message larger than the limit.
+    struct MessageTooLarge: Error, CustomStringConvertible {
+        var limit: Int
+        var description: String { "message larger than \(limit) bytes" }
+    }
+
+    let maximumMessageSize: Int
+    private var buffer: ByteBuffer?
+    private var raw = false
+
+    init(maximumMessageSize: Int) {
+        self.maximumMessageSize = maximumMessageSize
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if raw {
+            context.fireChannelRead(wrapInboundOut([incoming.readBytes(length: incoming.readableBytes) ?? []]))
+            return
+        }
+        if buffer == nil || buffer!.readableBytes == 0 {
+            buffer = incoming
+        } else {
+            buffer!.writeBuffer(&incoming)
+        }
+        var batch: [[UInt8]] = []
+        while let view = buffer?.readableBytesView, let end = view.firstIndex(of: 0) {
+            let length = end - view.startIndex
+            if length > maximumMessageSize {
+                context.fireErrorCaught(MessageTooLarge(limit: maximumMessageSize))
+                return
+            }
+            batch.append(buffer!.readBytes(length: length)!)
+            buffer!.moveReaderIndex(forwardBy: 1)
+        }
+        if let pending = buffer?.readableBytes, pending > maximumMessageSize {
+            context.fireErrorCaught(MessageTooLarge(limit: maximumMessageSize))
+            return
+        }
+        if buffer?.readableBytes == 0 { buffer = nil } else { buffer?.discardReadBytes() }
+        if !batch.isEmpty { context.fireChannelRead(wrapInboundOut(batch)) }
+    }
+
+    /// From now on, pass bytes through unframed; bytes already buffered go first.
+    func switchToRaw(context: ChannelHandlerContext) {
+        raw = true
+        if var pending = buffer, pending.readableBytes > 0 {
+            buffer = nil
+            context.fireChannelRead(wrapInboundOut([pending.readBytes(length: pending.readableBytes)!]))
+        }
+    }
+}
