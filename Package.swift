@@ -59,6 +59,9 @@ let package = Package(
             name: "VarlinkGeneratorTests", dependencies: ["VarlinkGenerator", "VarlinkIDL"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
+            name: "VarlinkTests", dependencies: ["Varlink"], swiftSettings: swiftSettings,
+            plugins: ["VarlinkGeneratorPlugin"]),
+        .testTarget(
             name: "GeneratedStubsTests", dependencies: ["Varlink", "VarlinkIDL"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
     ],

@@ -100,7 +100,12 @@ public final class VarlinkServer: Sendable {
                 group.addTask {
                     do {
                         try await server.executeThenClose { inbound in
-                            for try await connection in inbound { continuation.yield(connection) }
+                            for try await connection in inbound {
+                                if case .terminated = continuation.yield(connection) {
+                                    // Shutting down: close it properly (an async channel must be finished).
+                                    try? await connection.executeThenClose { _, _ in }
+                                }
+                            }
                         }
                     } catch {
                         self.logger.debug("listener ended: \(error)")
@@ -214,23 +219,21 @@ public final class VarlinkServer: Sendable {
     private func serve(_ connection: Accepted, peer: VarlinkPeer?) async {
         let channel = connection.channel
         guard register(channel) else {
-            try? await connection.channel.close()
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         defer { unregister(channel) }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    // A peer that goes away cancels the call it is waiting for.
-                    group.addTask {
-                        try? await channel.closeFuture.get()
-                        throw CancellationError()
-                    }
-                    group.addTask {
-                        try await self.process(inbound: inbound, outbound: outbound, channel: channel, peer: peer)
-                    }
-                    _ = try await group.next()
-                    group.cancelAll()
+                let processing = Task {
+                    try await self.process(inbound: inbound, outbound: outbound, channel: channel, peer: peer)
+                }
+                // A peer that goes away cancels the call it is waiting for.
+                channel.closeFuture.whenComplete { _ in processing.cancel() }
+                try await withTaskCancellationHandler {
+                    try await processing.value
+                } onCancel: {
+                    processing.cancel()
                 }
             }
         } catch is CancellationError {
