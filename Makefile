@@ -28,3 +28,7 @@ format:
 
 clean:
 	rm -rf .build
+
+.PHONY: bench-rpc
+bench-rpc: deps
+	./Benchmarks/rpc.sh

@@ -53,6 +53,11 @@ let package = Package(
             name: "varlink-certification",
             dependencies: ["Varlink", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
+        // The RPC benchmark's server and load generator (Benchmarks/rpc.sh runs it against the peers).
+        .executableTarget(
+            name: "varlink-bench",
+            dependencies: ["Varlink", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
 
         .testTarget(name: "VarlinkIDLTests", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
         .testTarget(
