@@ -16,6 +16,9 @@ public final class VarlinkServer: Sendable {
         public var maximumMessageSize: Int = 16 << 20
         /// Exit after this many seconds without any open connection; nil never.
         public var idleTimeout: Duration?
+        /// Whether each connection's calls run on its event loop thread (fewer thread switches per call). Methods
+        /// must then not block the thread: they await instead, or move blocking work elsewhere.
+        public var runsOnEventLoops = true
         /// How long calls in flight may run after a shutdown begins before their connections are closed.
         public var shutdownGracePeriod: Duration = .seconds(10)
 
@@ -94,6 +97,7 @@ public final class VarlinkServer: Sendable {
             return !state.shuttingDown
         }
         if !startNow { continuation.finish() }
+        _ = cvarlink_notify("READY=1")
         onReady()
         await withDiscardingTaskGroup { group in
             for server in servers {
@@ -145,6 +149,7 @@ public final class VarlinkServer: Sendable {
     /// Begins a graceful shutdown: stops accepting, lets calls in flight finish (within the grace period), then
     /// `run` returns.
     public func shutdown() {
+        _ = cvarlink_notify("STOPPING=1")
         let (servers, idle, accept) = state.withLock { state in
             state.shuttingDown = true
             let idle = state.connections.values.filter { !$0.busy }.map(\.channel)
@@ -225,7 +230,8 @@ public final class VarlinkServer: Sendable {
         defer { unregister(channel) }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                let processing = Task {
+                let executor = self.configuration.runsOnEventLoops ? EventLoopTaskExecutor(channel.eventLoop) : nil
+                let processing = Task(executorPreference: executor) {
                     try await self.process(inbound: inbound, outbound: outbound, channel: channel, peer: peer)
                 }
                 // A peer that goes away cancels the call it is waiting for.

@@ -204,6 +204,23 @@ struct TransportTests {
         #expect(ContinuousClock.now - start < .seconds(3))
     }
 
+    @Test func shutdownLetsCallsInFlightFinish() async throws {
+        let server = try await TestServer()
+        let busy = try RawSocket(path: server.path)
+        let idle = try RawSocket(path: server.path)
+        busy.send(#"{"method":"org.example.ping.Sleep","parameters":{"milliseconds":400}}"# + "\0")
+        for _ in 0..<100 where server.implementation.sleepsStarted.load(ordering: .relaxed) == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        server.server.shutdown()
+        #expect(await idle.closedByPeer(timeout: 2), "idle connections close at once")
+        #expect(await busy.receive(messages: 1).messages == [#"{"parameters":{"slept":400}}"#])
+        _ = try? await server.task.value
+        #expect((try? RawSocket(path: server.path)) == nil, "no longer accepting")
+        busy.close()
+        idle.close()
+    }
+
     @Test func socketModeAndStaleSocketFiles() async throws {
         let first = try await TestServer(mode: 0o600)
         var info = stat()

@@ -9,7 +9,8 @@
 int cvarlink_listen_fds(char ***names);
 void cvarlink_free_names(char **names);
 
-/// sd_notify(0, state); returns > 0 when sent, 0 when there is no notify socket, < 0 on error.
+/// Sends state to the service manager's NOTIFY_SOCKET (taken out of the environment on first call, so children do
+/// not inherit it); returns > 0 when sent, 0 when there is no notify socket, < 0 on error.
 int cvarlink_notify(const char *state);
 
 /// Sets FD_CLOEXEC on fd; returns 0 or -errno.
