@@ -10,19 +10,23 @@ public enum VarlinkJSON {
     /// parameters; replies are read leniently).
     public static let strictKey = CodingUserInfoKey(rawValue: "org.varlink.strict")!
 
-    /// An encoder producing compact JSON with keys in a stable order.
-    public static func encoder() -> JSONEncoder {
+    private static let sharedEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
-
-    /// A decoder; `strict` makes generated types reject unknown fields.
-    public static func decoder(strict: Bool) -> JSONDecoder {
+    }()
+    private static let lenientDecoder = JSONDecoder()
+    private static let strictDecoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        if strict { decoder.userInfo[strictKey] = true }
+        decoder.userInfo[strictKey] = true
         return decoder
-    }
+    }()
+
+    /// An encoder producing compact JSON with keys in a stable order (shared: do not change its settings).
+    public static func encoder() -> JSONEncoder { sharedEncoder }
+
+    /// A decoder; `strict` makes generated types reject unknown fields (shared: do not change its settings).
+    public static func decoder(strict: Bool) -> JSONDecoder { strict ? strictDecoder : lenientDecoder }
 
     /// Encodes `value` to JSON bytes.
     public static func encode(_ value: some Encodable) throws -> [UInt8] {

@@ -12,23 +12,14 @@ public enum VarlinkMessage {
         public var method: String
         /// `more`, `oneway`, `upgrade`.
         public var flags: VarlinkCallFlags
+        /// Where the `parameters` value lies in the message, when present.
+        public var parameters: Range<Int>?
     }
 
     /// Why a message is not a valid call; the connection that sent it is closed.
     public struct MalformedMessage: Error, Sendable, CustomStringConvertible {
         /// What is wrong.
         public var description: String
-    }
-
-    private struct RawCallHeader: Decodable {
-        var method: String
-        var more: Bool?
-        var oneway: Bool?
-        var upgrade: Bool?
-    }
-
-    private struct CallParameters<P: Decodable>: Decodable {
-        var parameters: P?
     }
 
     private struct RawReplyHeader: Decodable {
@@ -61,36 +52,42 @@ public enum VarlinkMessage {
         return out
     }
 
-    /// Reads the method name and flags of a call; throws `MalformedMessage` for anything that is not a call.
+    /// Reads the method name, flags and the place of the parameters of a call in one pass; throws
+    /// `MalformedMessage` for anything that is not a call (invalid JSON, not an object, no string `method`).
     public static func decodeCallHeader(_ message: [UInt8]) throws(MalformedMessage) -> CallHeader {
-        let raw: RawCallHeader
         do {
-            raw = try VarlinkJSON.decode(RawCallHeader.self, from: message)
+            let result = try CallScanner.scan(message)
+            return CallHeader(method: result.method, flags: result.flags, parameters: result.parameters)
         } catch {
-            throw MalformedMessage(description: "not a varlink call: \(error)")
+            throw MalformedMessage(description: "not a varlink call: \(error.reason)")
         }
-        var flags: VarlinkCallFlags = []
-        if raw.more == true { flags.insert(.more) }
-        if raw.oneway == true { flags.insert(.oneway) }
-        if raw.upgrade == true { flags.insert(.upgrade) }
-        return CallHeader(method: raw.method, flags: flags)
     }
 
-    /// Decodes a call's parameters strictly (unknown fields rejected); absent parameters read as `{}`.
+    /// Decodes a call's parameters strictly (unknown fields rejected); absent or null parameters read as `{}`.
     /// Throws `org.varlink.service.InvalidParameter` naming the offending field.
     public static func decodeCallParameters<P: Decodable>(_ type: P.Type, from message: [UInt8])
         throws(VarlinkError) -> P
     {
+        let range: Range<Int>?
         do {
-            if let parameters = try VarlinkJSON.decode(CallParameters<P>.self, from: message, strict: true).parameters
-            {
-                return parameters
+            range = try CallScanner.scan(message).parameters
+        } catch {
+            throw VarlinkError.invalidParameter("parameters")
+        }
+        return try decodeCallParameters(type, from: message, range: range)
+    }
+
+    /// Decodes parameters found by `decodeCallHeader`.
+    public static func decodeCallParameters<P: Decodable>(
+        _ type: P.Type, from message: [UInt8], range: Range<Int>?
+    ) throws(VarlinkError) -> P {
+        do {
+            if let range, !message[range].elementsEqual("null".utf8) {
+                return try VarlinkJSON.decode(P.self, from: message[range], strict: true)
             }
             return try VarlinkJSON.decode(P.self, from: emptyObject, strict: true)
         } catch let error as DecodingError {
-            var path = VarlinkJSON.fieldPath(of: error) ?? "parameters"
-            if path.hasPrefix("parameters.") { path.removeFirst("parameters.".count) }
-            throw VarlinkError.invalidParameter(path)
+            throw VarlinkError.invalidParameter(VarlinkJSON.fieldPath(of: error) ?? "parameters")
         } catch {
             throw VarlinkError.invalidParameter("parameters")
         }

@@ -11,6 +11,7 @@ public struct VarlinkServerCall: Sendable {
     /// The caller's credentials, where the transport knows them.
     public let peer: VarlinkPeer?
     let message: [UInt8]
+    let parametersRange: Range<Int>?
     let sink: @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
     let state: CallState
 
@@ -22,13 +23,14 @@ public struct VarlinkServerCall: Sendable {
 
     init(
         method: String, member: String, flags: VarlinkCallFlags, peer: VarlinkPeer?, message: [UInt8],
-        sink: @escaping @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
+        parametersRange: Range<Int>?, sink: @escaping @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
     ) {
         self.method = method
         self.member = member
         self.flags = flags
         self.peer = peer
         self.message = message
+        self.parametersRange = parametersRange
         self.sink = sink
         self.state = CallState()
     }
@@ -36,7 +38,7 @@ public struct VarlinkServerCall: Sendable {
     /// Decodes the call's parameters; unknown, missing or mistyped fields throw
     /// `org.varlink.service.InvalidParameter` naming the field.
     public func decodeParameters<P: Decodable>(_ type: P.Type) throws(VarlinkError) -> P {
-        try VarlinkMessage.decodeCallParameters(type, from: message)
+        try VarlinkMessage.decodeCallParameters(type, from: message, range: parametersRange)
     }
 
     /// Sends a reply. A call made `oneway` gets none; a reply with `continues` needs a call made with `more`.

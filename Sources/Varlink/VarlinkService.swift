@@ -73,7 +73,8 @@ public final class VarlinkService: Sendable {
             let (interface, member) = try Self.split(header.method)
             guard let handler = handlers[interface] else { throw VarlinkError.interfaceNotFound(interface) }
             call = VarlinkServerCall(
-                method: header.method, member: member, flags: header.flags, peer: peer, message: message, sink: send)
+                method: header.method, member: member, flags: header.flags, peer: peer, message: message,
+                parametersRange: header.parameters, sink: send)
             try await handler.handle(call)
         } catch {
             let reply: VarlinkError
