@@ -2,17 +2,19 @@ internal import FoundationEssentials
 internal import Glibc
 
 extension Engine {
+    func initContainerLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard [.configured, .stopped, .exited].contains(record.state.status) else {
+            throw .invalidState(record.state.status, "init", container: record.config.name)
+        }
+        try await initLocked(&record)
+        try store.saveState(record.config, record.state, event: "init")
+    }
+
     /// Creates the container in the runtime (state `created`). Allowed from configured, stopped or exited; a
     /// stopped or exited container is re-initialised.
     public func initContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
-            try await syncLocked(&record)
-            guard [.configured, .stopped, .exited].contains(record.state.status) else {
-                throw .invalidState(record.state.status, "init", container: record.config.name)
-            }
-            try await initLocked(&record)
-            try store.saveState(record.config, record.state, event: "init")
-        }
+        try await locked(reference) { (record) throws(EngineError) in try await initContainerLocked(&record) }
     }
 
     func checkDependencies(_ record: ContainerRecord) async throws(EngineError) {
@@ -80,7 +82,8 @@ extension Engine {
                 }
             } else {
                 try await runc.kill(id, signal: SIGKILL, all: true)
-                if record.state.status == .paused { try await runc.resume(id) }
+                // runc kill --all thaws a frozen cgroup itself; resume in case it did not.
+                if record.state.status == .paused { try? await runc.resume(id) }
             }
             guard await exits.wait(id, timeout: .seconds(30)) != nil else {
                 throw .runtimeError("container \(record.config.name) did not exit after SIGKILL")
@@ -102,58 +105,66 @@ extension Engine {
         try await locked(reference) { (record) throws(EngineError) in try await stopLocked(&record, timeout: timeout) }
     }
 
+    func killLocked(_ record: inout ContainerRecord, signal: Int32) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard record.state.status == .running else {
+            throw .invalidState(record.state.status, "kill", container: record.config.name)
+        }
+        guard signal > 0 && signal < 65 else { throw .invalidArgument("signal", "\(signal) is not a signal") }
+        try await runc.kill(record.config.id, signal: signal)
+        try store.saveState(record.config, record.state, event: "kill", attributes: ["signal": String(signal)])
+    }
+
     /// Sends `signal` to the container's process; running containers only.
     public func killContainer(_ reference: String, signal: Int32 = 9) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
-            try await syncLocked(&record)
-            guard record.state.status == .running else {
-                throw .invalidState(record.state.status, "kill", container: record.config.name)
-            }
-            guard signal > 0 && signal < 65 else { throw .invalidArgument("signal", "\(signal) is not a signal") }
-            try await runc.kill(record.config.id, signal: signal)
-            try store.saveState(record.config, record.state, event: "kill", attributes: ["signal": String(signal)])
+        try await locked(reference) { (record) throws(EngineError) in try await killLocked(&record, signal: signal) }
+    }
+
+    func pauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard record.state.status == .running else {
+            throw .invalidState(record.state.status, "pause", container: record.config.name)
         }
+        try await runc.pause(record.config.id)
+        record.state.status = .paused
+        try store.saveState(record.config, record.state, event: "pause")
     }
 
     /// Freezes every process of a running container (cgroup freezer).
     public func pauseContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
-            try await syncLocked(&record)
-            guard record.state.status == .running else {
-                throw .invalidState(record.state.status, "pause", container: record.config.name)
-            }
-            try await runc.pause(record.config.id)
-            record.state.status = .paused
-            try store.saveState(record.config, record.state, event: "pause")
+        try await locked(reference) { (record) throws(EngineError) in try await pauseLocked(&record) }
+    }
+
+    func unpauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard record.state.status == .paused else {
+            throw .invalidState(record.state.status, "unpause", container: record.config.name)
         }
+        try await runc.resume(record.config.id)
+        record.state.status = .running
+        try store.saveState(record.config, record.state, event: "unpause")
     }
 
     /// Thaws a paused container.
     public func unpauseContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
-            try await syncLocked(&record)
-            guard record.state.status == .paused else {
-                throw .invalidState(record.state.status, "unpause", container: record.config.name)
-            }
-            try await runc.resume(record.config.id)
-            record.state.status = .running
-            try store.saveState(record.config, record.state, event: "unpause")
+        try await locked(reference) { (record) throws(EngineError) in try await unpauseLocked(&record) }
+    }
+
+    func restartLocked(_ record: inout ContainerRecord, timeout: UInt32?) async throws(EngineError) {
+        try await syncLocked(&record)
+        if record.state.status == .paused || record.state.status == .removing {
+            throw .invalidState(record.state.status, "restart", container: record.config.name)
         }
+        if record.state.status == .running { try await stopLocked(&record, timeout: timeout) }
+        record.state.restartCount += 1
+        try store.saveState(record.config, record.state, event: "restart")
+        try await startLocked(&record)
     }
 
     /// Stops (with `timeout`) a running container and starts it again; starts one that is not running. Refused for
     /// a paused container.
     public func restartContainer(_ reference: String, timeout: UInt32? = nil) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
-            try await syncLocked(&record)
-            if record.state.status == .paused || record.state.status == .removing {
-                throw .invalidState(record.state.status, "restart", container: record.config.name)
-            }
-            if record.state.status == .running { try await stopLocked(&record, timeout: timeout) }
-            record.state.restartCount += 1
-            try store.saveState(record.config, record.state, event: "restart")
-            try await startLocked(&record)
-        }
+        try await locked(reference) { (record) throws(EngineError) in try await restartLocked(&record, timeout: timeout) }
     }
 
     /// Waits for the container to exit and returns its exit code. Driven by conmon's exit file through inotify, so

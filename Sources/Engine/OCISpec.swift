@@ -202,7 +202,9 @@ struct OCISpec: Encodable {
     /// The JSON bytes.
     func encoded() throws(EngineError) -> [UInt8] {
         do {
-            return Array(try JSONEncoder().encode(self))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            return Array(try encoder.encode(self))
         } catch {
             throw .internalError("encode config.json: \(error)")
         }
