@@ -9,7 +9,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <stdio.h>
 #include <unistd.h>
 
 int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const int *fd_from, const int *fd_to,
@@ -98,6 +101,22 @@ uint64_t cspawn_hard_limit(int resource, uint64_t fallback) {
     struct rlimit limit;
     if (getrlimit(resource, &limit) != 0 || limit.rlim_max == RLIM_INFINITY) return fallback;
     return (uint64_t)limit.rlim_max;
+}
+
+int cspawn_connect_seqpacket(const char *directory, const char *name) {
+    int dir = open(directory, O_PATH | O_CLOEXEC);
+    if (dir < 0) return -errno;
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0) { int e = errno; close(dir); return -e; }
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dir, name);
+    int rc = connect(fd, (struct sockaddr *)&addr, sizeof addr);
+    int e = errno;
+    close(dir);
+    if (rc != 0) { close(fd); return -e; }
+    return fd;
 }
 
 /* SHA-256 (FIPS 180-4). */

@@ -108,7 +108,9 @@ final class ChildProcesses: Sendable {
     }
 
     /// Runs a program to its end and collects its output. `stdin` is written then closed, or /dev/null is given.
-    func run(_ path: String, _ arguments: [String], stdin: [UInt8]? = nil) async throws(EngineError) -> ProcessOutput {
+    func run(
+        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String] = ChildProcesses.environment
+    ) async throws(EngineError) -> ProcessOutput {
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
         var inPipe: [Int32] = [-1, -1]
@@ -124,7 +126,8 @@ final class ChildProcesses: Sendable {
         }
         let pid: pid_t
         do {
-            pid = try spawn(path, arguments, fds: [(inPipe[0], 0), (outPipe[1], 1), (errPipe[1], 2)])
+            pid = try spawn(
+                path, arguments, environment: environment, fds: [(inPipe[0], 0), (outPipe[1], 1), (errPipe[1], 2)])
         } catch {
             for fd in outPipe + errPipe + inPipe where fd >= 0 { close(fd) }
             throw error

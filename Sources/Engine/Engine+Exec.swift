@@ -18,7 +18,7 @@ extension Engine {
             }
             var session = session
             session.containerID = record.config.id
-            try store.saveExecSession(session, event: true)
+            try store.saveExecSession(session, event: true, containerName: record.config.name)
             return (record.config, session, record.state.mountPoint)
         }
         var arguments = ["exec"]

@@ -15,6 +15,7 @@ final class ExitWatcher: Sendable {
 
     let directory: String
     private let fd: Int32
+    private let stopWriter: Int32
     private let waiters = Mutex<(next: UInt64, byID: [String: [Waiter]])>((0, [:]))
 
     init(directory: String) throws(EngineError) {
@@ -24,10 +25,30 @@ final class ExitWatcher: Sendable {
         guard inotify_add_watch(fd, directory, UInt32(IN_CLOSE_WRITE | IN_MOVED_TO)) >= 0 else {
             throw .system("inotify_add_watch \(directory)", errno)
         }
+        var stop: [Int32] = [-1, -1]
+        guard cspawn_pipe(&stop) == 0 else {
+            close(fd)
+            throw .system("pipe", errno)
+        }
+        stopWriter = stop[1]
         let fd = self.fd
+        let stopReader = stop[0]
         DispatchQueue(label: "podlink.exits").async { [weak self] in
+            defer {
+                close(fd)
+                close(stopReader)
+            }
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0),
+            ]
             while true {
+                if poll(&fds, 2, -1) < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                if fds[1].revents != 0 { return }
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0, let self else { return }
@@ -49,7 +70,8 @@ final class ExitWatcher: Sendable {
     }
 
     deinit {
-        close(fd)
+        // Wakes the reading thread, which closes the inotify fd.
+        close(stopWriter)
     }
 
     /// The exit file's path for a container.

@@ -98,7 +98,7 @@ extension StateStore {
     // MARK: Exec sessions
 
     /// Records or updates an exec session.
-    func saveExecSession(_ session: ExecSession, event: Bool) throws(EngineError) {
+    func saveExecSession(_ session: ExecSession, event: Bool, containerName: String = "") throws(EngineError) {
         let text = try Self.encode(session)
         try write { (db) throws(EngineError) in
             try db.run(
@@ -106,7 +106,7 @@ extension StateStore {
                 .text(session.id), .text(session.containerID), .text(text))
             if event {
                 try Self.appendEvent(
-                    db, kind: .container, action: "exec", id: session.containerID, name: "",
+                    db, kind: .container, action: "exec", id: session.containerID, name: containerName,
                     attributes: ["execID": session.id, "command": session.command.joined(separator: " ")])
             }
         }

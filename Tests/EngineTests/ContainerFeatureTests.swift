@@ -322,3 +322,39 @@ struct ContainerFeatureTests {
         await test.tearDown()
     }
 }
+
+@Suite("Attach")
+struct AttachTests {
+    final class Collected: Sendable {
+        let chunks = Mutex<[(LogStream, [UInt8])]>([])
+        func add(_ stream: LogStream, _ bytes: [UInt8]) { chunks.withLock { $0.append((stream, bytes)) } }
+        func text(_ stream: LogStream) -> String {
+            chunks.withLock { String(decoding: $0.filter { $0.0 == stream }.flatMap(\.1), as: UTF8.self) }
+        }
+    }
+
+    @Test("StartAndAttach loses no output, separates the streams, and returns the exit code")
+    func startAndAttach() async throws {
+        try await TestEngine.with { test in
+            let id = try await test.create(["/bin/sh", "-c", "echo first; echo oops >&2; echo last; exit 4"])
+            let collected = Collected()
+            let code = try await test.engine.startAndAttach(id) { collected.add($0, $1) }
+            #expect(code == 4)
+            #expect(collected.text(.stdout) == "first\nlast\n")
+            #expect(collected.text(.stderr) == "oops\n")
+        }
+    }
+
+    @Test("StartAndAttach feeds stdin")
+    func attachStdin() async throws {
+        try await TestEngine.with { test in
+            let id = try await test.create(["/bin/sh", "-c", "read line; echo got $line"]) { $0.stdin = true }
+            let collected = Collected()
+            let code = try await test.engine.startAndAttach(id, stdin: Array("hello\n".utf8)) { collected.add($0, $1) }
+            #expect(code == 0)
+            #expect(collected.text(.stdout) == "got hello\n")
+        }
+    }
+}
+
+import Synchronization

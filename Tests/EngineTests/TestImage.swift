@@ -43,6 +43,12 @@ enum TestImage {
     }
 
     static func build() async throws -> String {
+        // Fixtures of test processes that are gone.
+        for name in FileSystem.list("/dev/shm") where name.hasPrefix("podlink-fixture-") {
+            if let pid = Int32(name.dropFirst("podlink-fixture-".count)), kill(pid, 0) != 0 {
+                try? FileSystem.removeTree("/dev/shm/" + name)
+            }
+        }
         try? FileSystem.removeTree(root)
         let layer1 = root + "/layer1"
         let layer2 = root + "/layer2"

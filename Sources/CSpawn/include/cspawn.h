@@ -33,6 +33,10 @@ int cspawn_wait_pid(pid_t pid);
 /// The hard limit of an rlimit resource (RLIMIT_NOFILE = 7, RLIMIT_NPROC = 6), or `fallback` when unknown.
 uint64_t cspawn_hard_limit(int resource, uint64_t fallback);
 
+/// Connects a SOCK_SEQPACKET socket to `directory`/`name` through /proc/self/fd (paths past 108 bytes work).
+/// Returns the fd (close-on-exec) or -errno.
+int cspawn_connect_seqpacket(const char *directory, const char *name);
+
 /// SHA-256 of a streamed input.
 typedef struct {
     uint32_t state[8];
