@@ -156,6 +156,7 @@ extension Engine {
             try await Offload.run { () throws(EngineError) in try FileSystem.removeTree(directory) }
             try store.deleteContainer(record.config)
             exits.clear(id)
+            exits.cancelAll(id)
             locks.discard(id)
         }
     }

@@ -101,6 +101,12 @@ final class ExitWatcher: Sendable {
         for waiter in woken { waiter.continuation.resume(returning: code) }
     }
 
+    /// Wakes every waiter of a container that is going away (they get nil).
+    func cancelAll(_ id: String) {
+        let woken = waiters.withLock { state in state.byID.removeValue(forKey: id) ?? [] }
+        for waiter in woken { waiter.continuation.resume(returning: nil) }
+    }
+
     private func expire(_ id: String, _ token: UInt64) {
         let woken = waiters.withLock { state -> Waiter? in
             guard var list = state.byID[id], let index = list.firstIndex(where: { $0.token == token }) else {
