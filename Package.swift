@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VarlinkIDL", targets: ["VarlinkIDL"]),
         .library(name: "VarlinkGenerator", targets: ["VarlinkGenerator"]),
         .library(name: "Varlink", targets: ["Varlink"]),
+        .library(name: "Engine", targets: ["Engine"]),
         .executable(name: "varlink-swift-gen", targets: ["varlink-swift-gen"]),
         .executable(name: "varlink-certification", targets: ["varlink-certification"]),
         .plugin(name: "VarlinkGeneratorPlugin", targets: ["VarlinkGeneratorPlugin"]),
@@ -59,6 +60,19 @@ let package = Package(
             dependencies: ["Varlink", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
 
+        // The container engine: state store, images, root filesystems, runc + conmon. Knows nothing of varlink.
+        .target(name: "CSpawn"),
+        .systemLibrary(name: "CSQLite"),
+        .systemLibrary(name: "CArchive"),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "CSpawn", "CSQLite", "CArchive",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CSpawn"], swiftSettings: swiftSettings),
         .testTarget(name: "VarlinkIDLTests", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VarlinkGeneratorTests", dependencies: ["VarlinkGenerator", "VarlinkIDL"],

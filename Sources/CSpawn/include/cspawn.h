@@ -1,0 +1,51 @@
+#ifndef CSPAWN_H
+#define CSPAWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+#include <sys/mount.h>
+#include <sys/inotify.h>
+#include <sys/file.h>
+
+/// Spawns `path` with `argv` and `envp`; the child gets `fd_from[i]` as `fd_to[i]` and no other fd >= 3
+/// besides those. Returns 0 and sets *pid, or an errno value.
+int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const int *fd_from, const int *fd_to,
+                 size_t nfds, int new_session, pid_t *pid);
+
+/// pipe2 with O_CLOEXEC. Returns 0 or an errno value.
+int cspawn_pipe(int fds[2]);
+
+/// Makes the calling process a child subreaper. Returns 0 or an errno value.
+int cspawn_set_subreaper(void);
+
+/// Sets close-on-exec on every fd >= `lowfd` of this process.
+void cspawn_cloexec_from(int lowfd);
+
+/// Blocking waitid(P_ALL, WEXITED). Returns the pid and sets *status (exit code, or 128+signal), 0 on ECHILD, -1 on
+/// other errors.
+pid_t cspawn_wait_any(int *status);
+
+/// Blocking waitpid on one pid; returns the exit code or 128+signal, or -1.
+int cspawn_wait_pid(pid_t pid);
+
+/// The hard limit of an rlimit resource (RLIMIT_NOFILE = 7, RLIMIT_NPROC = 6), or `fallback` when unknown.
+uint64_t cspawn_hard_limit(int resource, uint64_t fallback);
+
+/// Connects a SOCK_SEQPACKET socket to `directory`/`name` through /proc/self/fd (paths past 108 bytes work).
+/// Returns the fd (close-on-exec) or -errno.
+int cspawn_connect_seqpacket(const char *directory, const char *name);
+
+/// SHA-256 of a streamed input.
+typedef struct {
+    uint32_t state[8];
+    uint64_t length;
+    uint8_t buffer[64];
+    size_t used;
+} cspawn_sha256_ctx;
+void cspawn_sha256_init(cspawn_sha256_ctx *ctx);
+void cspawn_sha256_update(cspawn_sha256_ctx *ctx, const void *data, size_t length);
+void cspawn_sha256_final(cspawn_sha256_ctx *ctx, uint8_t digest[32]);
+
+#endif

@@ -1,0 +1,135 @@
+public import FoundationEssentials
+
+/// A container's configuration, fixed at create time and stored.
+public struct ContainerConfig: Sendable, Hashable, Codable {
+    /// 64 hex digits.
+    public var id: String
+    /// Unique name.
+    public var name: String
+    /// The image's id.
+    public var imageID: String
+    /// The image as the caller named it.
+    public var imageName: String
+    /// The full argv of the process (entrypoint + command).
+    public var command: [String]
+    /// `KEY=VALUE` environment.
+    public var environment: [String]
+    /// Working directory in the container.
+    public var workingDirectory: String
+    /// `user[:group]` as given (empty: root).
+    public var user: String
+    /// Labels.
+    public var labels: [String: String]
+    /// Hostname.
+    public var hostname: String
+    /// Whether it has a terminal.
+    public var tty: Bool
+    /// Whether stdin is kept open.
+    public var stdin: Bool
+    /// Network mode.
+    public var network: NetworkMode
+    /// Bind mounts.
+    public var mounts: [BindMount]
+    /// Resource limits.
+    public var limits: ResourceLimits
+    /// Signal Stop sends first.
+    public var stopSignal: Int32
+    /// Seconds Stop waits before SIGKILL.
+    public var stopTimeout: UInt32
+    /// Read-only root filesystem.
+    public var readOnlyRootfs: Bool
+    /// Ids of the containers this one depends on.
+    public var dependencies: [String]
+    /// When it was created.
+    public var createdAt: Date
+}
+
+/// How a container's root filesystem is made.
+public enum RootfsKind: String, Sendable, Hashable, Codable {
+    /// Kernel overlayfs over the image's layers.
+    case overlay
+    /// A copy of the layers (where overlay cannot mount).
+    case copy
+}
+
+/// A container's mutable state, stored and refreshed from the runtime.
+public struct ContainerState: Sendable, Hashable, Codable {
+    /// Lifecycle state.
+    public var status: ContainerStatus = .configured
+    /// PID of its process on the host while it runs (0 otherwise).
+    public var pid: Int32 = 0
+    /// PID of its conmon (0 when none).
+    public var conmonPID: Int32 = 0
+    /// Exit code of its last run.
+    public var exitCode: Int32?
+    /// Whether the last run ended by the OOM killer.
+    public var oomKilled: Bool = false
+    /// When it last started.
+    public var startedAt: Date?
+    /// When its last run ended.
+    public var finishedAt: Date?
+    /// Where its root filesystem is mounted (empty when not mounted).
+    public var mountPoint: String = ""
+    /// How many Mount calls hold the root filesystem (the runtime's use counts as one).
+    public var mountCount: Int = 0
+    /// How the root filesystem was made, once mounted.
+    public var rootfsKind: RootfsKind?
+    /// Times it was restarted.
+    public var restartCount: Int = 0
+    /// Whether the runtime holds the container (created under runc).
+    public var inRuntime: Bool = false
+}
+
+/// An exec session recorded while it runs.
+public struct ExecSession: Sendable, Hashable, Codable {
+    /// Session id (64 hex digits).
+    public var id: String
+    /// The container's id.
+    public var containerID: String
+    /// The command.
+    public var command: [String]
+    /// PID of the process, while it runs.
+    public var pid: Int32
+    /// Whether it still runs.
+    public var running: Bool
+    /// Its exit code, once ended.
+    public var exitCode: Int32?
+}
+
+/// Everything known about one container, served from the store.
+public struct ContainerInspect: Sendable, Hashable, Codable {
+    /// The configuration.
+    public var config: ContainerConfig
+    /// The state.
+    public var state: ContainerState
+    /// Path of its k8s-file log.
+    public var logPath: String
+    /// Its OCI bundle directory.
+    public var bundlePath: String
+    /// The OCI runtime's name (`runc`).
+    public var runtime: String
+    /// Names of the containers it depends on.
+    public var dependencyNames: [String]
+    /// Exec sessions recorded for it.
+    public var execSessions: [ExecSession]
+}
+
+/// A line of a container's list: what ListContainers shows.
+public struct ContainerSummary: Sendable, Hashable, Codable {
+    /// Id.
+    public var id: String
+    /// Name.
+    public var name: String
+    /// Image as named at create.
+    public var image: String
+    /// Command.
+    public var command: [String]
+    /// State.
+    public var status: ContainerStatus
+    /// Exit code of the last run.
+    public var exitCode: Int32?
+    /// Created at.
+    public var createdAt: Date
+    /// Labels.
+    public var labels: [String: String]
+}

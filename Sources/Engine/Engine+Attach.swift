@@ -1,0 +1,83 @@
+internal import CSpawn
+internal import Glibc
+
+extension Engine {
+    /// Reads conmon's attach socket until it closes (the container exited), handing each packet to `output`.
+    static func pump(_ socket: Int32, stdin: [UInt8]?, output: @escaping @Sendable (LogStream, [UInt8]) -> Void)
+        async throws(EngineError)
+    {
+        try await Offload.run { () throws(EngineError) in
+            defer { close(socket) }
+            if let stdin {
+                var offset = 0
+                while offset < stdin.count {
+                    let n = stdin.withUnsafeBytes { write(socket, $0.baseAddress! + offset, min(8192, $0.count - offset)) }
+                    if n < 0 { if errno == EINTR { continue } else { break } }
+                    offset += n
+                }
+                shutdown(socket, Int32(SHUT_WR))
+            }
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw .system("read attach socket", errno)
+                }
+                if n == 0 { return }
+                guard n > 1 else { continue }
+                output(buffer[0] == 3 ? .stderr : .stdout, Array(buffer[1..<n]))
+            }
+        }
+    }
+
+    func connectAttach(_ id: String) throws(EngineError) -> Int32 {
+        let fd = cspawn_connect_seqpacket(paths(id).bundle, "attach")
+        guard fd >= 0 else { throw .runtimeError("cannot attach to conmon: \(String(cString: strerror(-fd)))") }
+        return fd
+    }
+
+    /// Starts the container with its output attached before it starts, so none is lost; calls `output` for every
+    /// chunk written to stdout or stderr, feeds `stdin` (when the container keeps stdin open), and returns the exit
+    /// code once it exits.
+    public func startAndAttach(
+        _ reference: String, stdin: [UInt8]? = nil, output: @escaping @Sendable (LogStream, [UInt8]) -> Void
+    ) async throws(EngineError) -> Int32 {
+        let (id, socket) = try await locked(reference) { (record) throws(EngineError) -> (String, Int32) in
+            try await syncLocked(&record)
+            try await checkDependencies(record)
+            if [.configured, .stopped, .exited].contains(record.state.status) {
+                try await initLocked(&record)
+                try store.saveState(record.config, record.state, event: "init")
+            }
+            guard record.state.status == .created else {
+                throw .invalidState(record.state.status, "start", container: record.config.name)
+            }
+            let socket = try connectAttach(record.config.id)
+            do throws(EngineError) {
+                try await startLocked(&record)
+            } catch {
+                close(socket)
+                throw error
+            }
+            return (record.config.id, socket)
+        }
+        try await Self.pump(socket, stdin: stdin, output: output)
+        return try await waitContainer(id)
+    }
+
+    /// Attaches to a running container's output until it exits; returns its exit code.
+    public func attach(_ reference: String, output: @escaping @Sendable (LogStream, [UInt8]) -> Void)
+        async throws(EngineError) -> Int32
+    {
+        let (id, socket) = try await locked(reference) { (record) throws(EngineError) -> (String, Int32) in
+            try await syncLocked(&record)
+            guard record.state.status == .running || record.state.status == .created else {
+                throw .invalidState(record.state.status, "attach", container: record.config.name)
+            }
+            return (record.config.id, try connectAttach(record.config.id))
+        }
+        try await Self.pump(socket, stdin: nil, output: output)
+        return try await waitContainer(id)
+    }
+}

@@ -1,0 +1,163 @@
+internal import FoundationEssentials
+internal import Glibc
+
+extension Engine {
+    /// Validates a container name: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, at most 253 characters.
+    static func validateName(_ name: String) throws(EngineError) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        guard let first = name.first, first.isLetter || first.isNumber, first.isASCII, name.count <= 253,
+            name.allSatisfy({ allowed.contains($0) })
+        else {
+            throw .invalidArgument("name", "\(name) must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 253 characters)")
+        }
+    }
+
+    static let adjectives = [
+        "brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "kind", "lucid", "merry", "nifty", "proud",
+        "quiet", "rapid", "sharp", "tender", "upbeat", "vivid", "witty", "zealous",
+    ]
+    static let nouns = [
+        "babbage", "curie", "darwin", "euler", "fermi", "gauss", "hopper", "kepler", "lovelace", "newton", "noether",
+        "pascal", "ramanujan", "shannon", "tesla", "turing", "volta", "wright", "yalow", "zuse",
+    ]
+
+    /// Parses a signal name (`SIGTERM`, `TERM`) or number.
+    public static func signalNumber(_ text: String) -> Int32? {
+        if let number = Int32(text) { return number }
+        let names: [String: Int32] = [
+            "HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
+            "CHLD": 17, "CONT": 18, "STOP": 19, "WINCH": 28,
+        ]
+        let upper = text.uppercased()
+        return names[upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper]
+    }
+
+    /// Creates a container from an image (state `configured`); returns its id.
+    public func createContainer(_ options: ContainerCreateOptions) async throws(EngineError) -> String {
+        let image = try store.image(options.image)
+        if let name = options.name { try Self.validateName(name) }
+        let entrypoint = options.entrypoint ?? image.config.entrypoint ?? []
+        let cmd = options.command ?? (options.entrypoint != nil ? [] : image.config.cmd ?? [])
+        let command = entrypoint + cmd
+        guard !command.isEmpty else { throw .invalidArgument("command", "neither the options nor the image give one") }
+        var environment = image.config.env ?? []
+        for entry in options.environment {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                throw .invalidArgument("environment", "\(entry) is not KEY=VALUE")
+            }
+            let key = entry[...equals]
+            environment.removeAll { $0.hasPrefix(key) }
+            environment.append(entry)
+        }
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
+            environment.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0)
+        }
+        for mount in options.mounts {
+            guard mount.destination.hasPrefix("/"), !mount.destination.split(separator: "/").contains("..") else {
+                throw .invalidArgument("mounts", "destination \(mount.destination) must be absolute")
+            }
+            guard FileSystem.exists(mount.source) else {
+                throw .invalidArgument("mounts", "source \(mount.source) does not exist")
+            }
+        }
+        var dependencies: [String] = []
+        for dependency in options.dependencies { dependencies.append(try store.container(dependency).config.id) }
+        if let timeout = options.stopTimeout, timeout > 86_400 {
+            throw .invalidArgument("stopTimeout", "\(timeout) s is more than a day")
+        }
+        let id = Identifier.random()
+        var labels = image.config.labels ?? [:]
+        labels.merge(options.labels) { $1 }
+        var config = ContainerConfig(
+            id: id, name: options.name ?? "", imageID: image.id, imageName: options.image, command: command,
+            environment: environment, workingDirectory: options.workingDirectory ?? image.config.workingDir ?? "/",
+            user: options.user ?? image.config.user ?? "", labels: labels,
+            hostname: options.hostname ?? String(id.prefix(12)), tty: options.tty, stdin: options.stdin,
+            network: options.network, mounts: options.mounts, limits: options.limits,
+            stopSignal: options.stopSignal ?? image.config.stopSignal.flatMap(Self.signalNumber) ?? SIGTERM,
+            stopTimeout: options.stopTimeout ?? 10, readOnlyRootfs: options.readOnlyRootfs,
+            dependencies: dependencies, createdAt: Date())
+        if config.workingDirectory.isEmpty { config.workingDirectory = "/" }
+        try FileSystem.makeDirectories(paths(id).bundle)
+        var attempts = 0
+        while true {
+            if options.name == nil {
+                config.name = Self.adjectives.randomElement()! + "_" + Self.nouns.randomElement()!
+                if attempts > 5 { config.name += "_" + String(id.prefix(6)) }
+            }
+            do {
+                try store.insertContainer(ContainerRecord(config: config, state: ContainerState()))
+                return id
+            } catch where error.code == .nameInUse && options.name == nil && attempts < 10 {
+                attempts += 1
+            } catch {
+                try? FileSystem.removeTree(paths(id).directory)
+                throw error
+            }
+        }
+    }
+
+    /// Every container, from the store.
+    public func listContainers() async throws(EngineError) -> [ContainerSummary] {
+        try store.allContainers().map {
+            ContainerSummary(
+                id: $0.config.id, name: $0.config.name, image: $0.config.imageName, command: $0.config.command,
+                status: $0.state.status, exitCode: $0.state.exitCode, createdAt: $0.config.createdAt,
+                labels: $0.config.labels)
+        }
+    }
+
+    /// Everything about one container, from the store.
+    public func inspectContainer(_ reference: String) async throws(EngineError) -> ContainerInspect {
+        let record = try store.container(reference)
+        var names: [String] = []
+        for dependency in record.config.dependencies {
+            names.append((try? store.container(dependency).config.name) ?? dependency)
+        }
+        return ContainerInspect(
+            config: record.config, state: record.state, logPath: paths(record.config.id).log,
+            bundlePath: paths(record.config.id).bundle, runtime: options.runtimeName, dependencyNames: names,
+            execSessions: try store.execSessions(of: record.config.id))
+    }
+
+    /// The container's id, resolving a name or an id prefix.
+    public func containerID(_ reference: String) async throws(EngineError) -> String {
+        try store.container(reference).config.id
+    }
+
+    /// Removes a container and its storage. A running or paused one is refused unless `force`, which kills it
+    /// first; containers depending on it must go first.
+    public func removeContainer(_ reference: String, force: Bool = false) async throws(EngineError) {
+        let id = try store.container(reference).config.id
+        try await locks.withLock(id) { () throws(EngineError) in
+            guard var record = try? store.container(id) else { throw .noSuchContainer(reference) }
+            try await syncLocked(&record)
+            let dependents = try store.dependents(of: id)
+            guard dependents.isEmpty else {
+                throw EngineError(
+                    code: .invalidState,
+                    message: "container \(record.config.name) has dependents: \(dependents.joined(separator: ", "))",
+                    subject: record.config.name, state: record.state.status, operation: "remove", names: dependents)
+            }
+            let sessions = try store.execSessions(of: id).filter(\.running)
+            if record.state.status == .running || record.state.status == .paused || !sessions.isEmpty {
+                guard force else { throw .invalidState(record.state.status, "remove", container: record.config.name) }
+            }
+            if record.state.status == .running || record.state.status == .paused || record.state.status == .created {
+                try? await runc.kill(id, signal: SIGKILL, all: true)
+                if record.state.status == .paused { try? await runc.resume(id) }
+                if record.state.status != .created { _ = await exits.wait(id, timeout: .seconds(10)) }
+            }
+            record.state.status = .removing
+            try store.saveState(record.config, record.state)
+            try await cleanupLocked(&record)
+            try unmountLocked(&record, all: true)
+            let directory = paths(id).directory
+            try await Offload.run { () throws(EngineError) in try FileSystem.removeTree(directory) }
+            try store.deleteContainer(record.config)
+            exits.clear(id)
+            exits.cancelAll(id)
+            locks.discard(id)
+        }
+    }
+}

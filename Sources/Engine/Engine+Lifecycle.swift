@@ -1,0 +1,218 @@
+internal import FoundationEssentials
+internal import Glibc
+
+extension Engine {
+    func initContainerLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard [.configured, .stopped, .exited].contains(record.state.status) else {
+            throw .invalidState(record.state.status, "init", container: record.config.name)
+        }
+        try await initLocked(&record)
+        try store.saveState(record.config, record.state, event: "init")
+    }
+
+    /// Creates the container in the runtime (state `created`). Allowed from configured, stopped or exited; a
+    /// stopped or exited container is re-initialised.
+    public func initContainer(_ reference: String) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in try await initContainerLocked(&record) }
+    }
+
+    func checkDependencies(_ record: ContainerRecord) async throws(EngineError) {
+        var notRunning: [String] = []
+        for dependency in record.config.dependencies {
+            guard var other = try? store.container(dependency) else {
+                notRunning.append(dependency)
+                continue
+            }
+            if other.state.status == .running {
+                try await locks.withLock(dependency) { () throws(EngineError) in
+                    if var fresh = try? store.container(dependency) {
+                        try await syncLocked(&fresh)
+                        other = fresh
+                    }
+                }
+            }
+            if other.state.status != .running { notRunning.append(other.config.name) }
+        }
+        guard notRunning.isEmpty else { throw .dependenciesNotRunning(notRunning, container: record.config.name) }
+    }
+
+    func startLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        try await checkDependencies(record)
+        if [.configured, .stopped, .exited].contains(record.state.status) {
+            try await initLocked(&record)
+            try store.saveState(record.config, record.state, event: "init")
+        }
+        guard record.state.status == .created else {
+            throw .invalidState(record.state.status, "start", container: record.config.name)
+        }
+        do {
+            try await runc.start(record.config.id)
+        } catch {
+            try? await cleanupLocked(&record)
+            record.state.status = .configured
+            try? store.saveState(record.config, record.state)
+            throw error
+        }
+        record.state.status = .running
+        record.state.startedAt = Date()
+        record.state.finishedAt = nil
+        try store.saveState(record.config, record.state, event: "start")
+    }
+
+    /// Starts the container, initialising it first when needed; refused, naming them, while dependencies are not
+    /// running.
+    public func startContainer(_ reference: String) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in
+            try await syncLocked(&record)
+            try await startLocked(&record)
+        }
+    }
+
+    func stopLocked(_ record: inout ContainerRecord, timeout: UInt32?) async throws(EngineError) {
+        try await syncLocked(&record)
+        let id = record.config.id
+        switch record.state.status {
+        case .running, .paused:
+            let seconds = timeout ?? record.config.stopTimeout
+            if seconds > 0 && record.state.status == .running {
+                try? await runc.kill(id, signal: record.config.stopSignal)
+                if await exits.wait(id, timeout: .seconds(Int(seconds))) == nil {
+                    try await runc.kill(id, signal: SIGKILL, all: true)
+                }
+            } else {
+                try await runc.kill(id, signal: SIGKILL, all: true)
+                // runc kill --all thaws a frozen cgroup itself; resume in case it did not.
+                if record.state.status == .paused { try? await runc.resume(id) }
+            }
+            guard await exits.wait(id, timeout: .seconds(30)) != nil else {
+                throw .runtimeError("container \(record.config.name) did not exit after SIGKILL")
+            }
+        case .created:
+            try await runc.kill(id, signal: SIGKILL, all: true)
+            _ = await exits.wait(id, timeout: .seconds(10))
+        case .configured, .stopped, .exited, .removing:
+            throw .alreadyStopped(record.config.name)
+        }
+        try await syncLocked(&record, stopping: true)
+        record.state.status = .stopped
+        try store.saveState(record.config, record.state, event: "stop")
+    }
+
+    /// Stops the container: its stop signal, then SIGKILL after `timeout` seconds (its configured timeout when nil;
+    /// 0 kills at once). A container that is not running fails with ``EngineError/Code/alreadyStopped``.
+    public func stopContainer(_ reference: String, timeout: UInt32? = nil) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in try await stopLocked(&record, timeout: timeout) }
+    }
+
+    func killLocked(_ record: inout ContainerRecord, signal: Int32) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard record.state.status == .running else {
+            throw .invalidState(record.state.status, "kill", container: record.config.name)
+        }
+        guard signal > 0 && signal < 65 else { throw .invalidArgument("signal", "\(signal) is not a signal") }
+        try await runc.kill(record.config.id, signal: signal)
+        try store.saveState(record.config, record.state, event: "kill", attributes: ["signal": String(signal)])
+    }
+
+    /// Sends `signal` to the container's process; running containers only.
+    public func killContainer(_ reference: String, signal: Int32 = 9) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in try await killLocked(&record, signal: signal) }
+    }
+
+    func pauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard record.state.status == .running else {
+            throw .invalidState(record.state.status, "pause", container: record.config.name)
+        }
+        try await runc.pause(record.config.id)
+        record.state.status = .paused
+        try store.saveState(record.config, record.state, event: "pause")
+    }
+
+    /// Freezes every process of a running container (cgroup freezer).
+    public func pauseContainer(_ reference: String) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in try await pauseLocked(&record) }
+    }
+
+    func unpauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        try await syncLocked(&record)
+        guard record.state.status == .paused else {
+            throw .invalidState(record.state.status, "unpause", container: record.config.name)
+        }
+        try await runc.resume(record.config.id)
+        record.state.status = .running
+        try store.saveState(record.config, record.state, event: "unpause")
+    }
+
+    /// Thaws a paused container.
+    public func unpauseContainer(_ reference: String) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in try await unpauseLocked(&record) }
+    }
+
+    func restartLocked(_ record: inout ContainerRecord, timeout: UInt32?) async throws(EngineError) {
+        try await syncLocked(&record)
+        if record.state.status == .paused || record.state.status == .removing {
+            throw .invalidState(record.state.status, "restart", container: record.config.name)
+        }
+        if record.state.status == .running { try await stopLocked(&record, timeout: timeout) }
+        record.state.restartCount += 1
+        try store.saveState(record.config, record.state, event: "restart")
+        try await startLocked(&record)
+    }
+
+    /// Stops (with `timeout`) a running container and starts it again; starts one that is not running. Refused for
+    /// a paused container.
+    public func restartContainer(_ reference: String, timeout: UInt32? = nil) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in try await restartLocked(&record, timeout: timeout) }
+    }
+
+    /// Waits for the container to exit and returns its exit code. Driven by conmon's exit file through inotify, so
+    /// it works for containers another process started; returns at once for one that already exited.
+    public func waitContainer(_ reference: String) async throws(EngineError) -> Int32 {
+        let record = try store.container(reference)
+        let id = record.config.id
+        if [.configured, .created, .running, .paused].contains(record.state.status) {
+            _ = await exits.wait(id)
+            try Task.checkCancellation(orThrow: EngineError.internalError("wait cancelled"))
+        }
+        return try await locks.withLock(id) { () throws(EngineError) -> Int32 in
+            guard var fresh = try? store.container(id) else { throw .noSuchContainer(reference) }
+            try await syncLocked(&fresh)
+            return fresh.state.exitCode ?? -1
+        }
+    }
+
+    /// Refreshes the stored state from the runtime (the seed's Sync) and returns it.
+    @discardableResult
+    public func syncContainer(_ reference: String) async throws(EngineError) -> ContainerState {
+        try await locked(reference) { (record) throws(EngineError) -> ContainerState in
+            try await syncLocked(&record)
+            return record.state
+        }
+    }
+
+    /// Cleans up a container that no longer runs: deletes it from the runtime, unmounts its root filesystem,
+    /// removes its cgroups. Refused while it runs, is paused, or has exec sessions.
+    public func cleanupContainer(_ reference: String) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in
+            try await syncLocked(&record)
+            guard record.state.status != .running && record.state.status != .paused else {
+                throw .invalidState(record.state.status, "clean up", container: record.config.name)
+            }
+            guard try store.execSessions(of: record.config.id).filter(\.running).isEmpty else {
+                throw .invalidState(record.state.status, "clean up (exec sessions running)", container: record.config.name)
+            }
+            try await cleanupLocked(&record)
+            if record.state.status == .created { record.state.status = .configured }
+            try store.saveState(record.config, record.state, event: "cleanup")
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Throws `error` when the current task is cancelled.
+    static func checkCancellation(orThrow error: EngineError) throws(EngineError) {
+        if Task.isCancelled { throw error }
+    }
+}

@@ -1,0 +1,199 @@
+internal import CSpawn
+internal import FoundationEssentials
+internal import Glibc
+
+extension Engine {
+    var runc: Runc { Runc(path: options.runtimePath, root: runcRoot) }
+
+    func paths(_ id: String) -> ContainerPaths { ContainerPaths(storageRoot: options.storageRoot, id: id) }
+
+    /// Runs `body` under the container's lock with its freshly read record.
+    func locked<T: Sendable>(
+        _ reference: String, _ body: (inout ContainerRecord) async throws(EngineError) -> T
+    ) async throws(EngineError) -> T {
+        let id = try store.container(reference).config.id
+        return try await locks.withLock(id) { () throws(EngineError) -> T in
+            guard var record = try? store.container(id) else { throw .noSuchContainer(reference) }
+            return try await body(&record)
+        }
+    }
+
+    // MARK: Root filesystem
+
+    /// Takes one reference on the root filesystem, mounting it on the first.
+    func mountLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        if record.state.mountCount > 0 && !record.state.mountPoint.isEmpty {
+            record.state.mountCount += 1
+            return
+        }
+        let image = try store.image(record.config.imageID)
+        let paths = self.paths(record.config.id)
+        let layers = image.layers.map { images.layerPath($0) }
+        let useOverlay = options.useOverlay
+        let kind = try await Offload.run { () throws(EngineError) -> RootfsKind in
+            if FileSystem.isDirectory(paths.merged) && FileSystem.exists(paths.directory + "/copied") {
+                return .copy
+            }
+            for path in [paths.upper, paths.work, paths.merged] { try FileSystem.makeDirectories(path) }
+            if useOverlay,
+                try RootFilesystem.mountOverlay(layers: layers, upper: paths.upper, work: paths.work, target: paths.merged)
+            {
+                return .overlay
+            }
+            try RootFilesystem.copyLayers(layers, into: paths.merged)
+            try FileSystem.write(paths.directory + "/copied", "")
+            return .copy
+        }
+        record.state.rootfsKind = kind
+        record.state.mountPoint = paths.merged
+        record.state.mountCount = 1
+    }
+
+    /// Drops one reference on the root filesystem, unmounting on the last (all of them when `all`).
+    func unmountLocked(_ record: inout ContainerRecord, all: Bool = false) throws(EngineError) {
+        guard record.state.mountCount > 0 else { return }
+        record.state.mountCount = all ? 0 : record.state.mountCount - 1
+        if record.state.mountCount == 0 {
+            if record.state.rootfsKind == .overlay { try RootFilesystem.unmount(paths(record.config.id).merged) }
+            record.state.mountPoint = ""
+        }
+    }
+
+    // MARK: Runtime
+
+    /// Creates the container in the runtime under a new conmon (the seed's init): mounts, writes config.json,
+    /// starts conmon, and reads the container's pid from the sync pipe. Undoes everything when it fails.
+    func initLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        if record.state.inRuntime { try await cleanupLocked(&record) }
+        let id = record.config.id
+        let paths = self.paths(id)
+        try await mountLocked(&record)
+        do {
+            let user = try OCISpec.resolveUser(record.config.user, rootfs: paths.merged)
+            let spec = OCISpec.make(config: record.config, rootfs: paths.merged, user: user)
+            try FileSystem.makeDirectories(paths.bundle)
+            try FileSystem.write(paths.configJSON, try spec.encoded())
+            exits.clear(id)
+            unlink(paths.pidFile)
+            let pid = try await launchConmon(record.config, paths)
+            record.state.pid = pid
+            record.state.conmonPID = Int32(FileSystem.readText(paths.conmonPidFile)?.filter(\.isNumber) ?? "") ?? 0
+            record.state.inRuntime = true
+            record.state.status = .created
+            record.state.exitCode = nil
+            record.state.oomKilled = false
+        } catch {
+            try? await runc.delete(id)
+            try? unmountLocked(&record)
+            try? store.saveState(record.config, record.state)
+            throw error
+        }
+    }
+
+    /// Starts conmon (which runs `runc create`) and returns the container's pid.
+    private func launchConmon(_ config: ContainerConfig, _ paths: ContainerPaths) async throws(EngineError) -> Int32 {
+        var sync: [Int32] = [-1, -1]
+        guard cspawn_pipe(&sync) == 0 else { throw .system("pipe", errno) }
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(null) }
+        var arguments = [
+            options.conmonPath, "--api-version", "1", "-c", config.id, "-u", config.id, "-r", options.runtimePath,
+            "-b", paths.bundle, "-p", paths.pidFile, "-n", config.name, "--exit-dir", exitDirectory, "--full-attach",
+            "--socket-dir-path", socketDirectory, "-l", "k8s-file:" + paths.log, "--log-level", "error",
+            "--runtime-arg", "--root", "--runtime-arg", runcRoot, "--conmon-pidfile", paths.conmonPidFile,
+        ]
+        if config.tty { arguments.append("-t") }
+        if config.stdin { arguments.append("-i") }
+        let conmon: pid_t
+        do {
+            conmon = try ChildProcesses.shared.spawn(
+                options.conmonPath, arguments, environment: ChildProcesses.environment + ["_OCI_SYNCPIPE=3"],
+                fds: [(null, 0), (null, 1), (null, 2), (sync[1], 3)], newSession: true)
+        } catch {
+            close(sync[0]); close(sync[1])
+            throw error
+        }
+        close(sync[1])
+        let reader = sync[0]
+        let bytes = try await Offload.run { () throws(EngineError) -> [UInt8] in
+            defer { close(reader) }
+            var data: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !data.contains(UInt8(ascii: "}")) {
+                let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                data.append(contentsOf: buffer[0..<n])
+            }
+            return data
+        }
+        Task.detached { _ = await ChildProcesses.shared.wait(conmon) }
+        struct Reply: Decodable {
+            var data: Int32
+            var message: String?
+        }
+        guard let reply = try? JSONDecoder().decode(Reply.self, from: Data(bytes)) else {
+            throw .runtimeError("conmon failed to create the container (no reply on its sync pipe)")
+        }
+        guard reply.data > 0 else {
+            throw .runtimeError(Runc.message(reply.message ?? "conmon failed to create the container"))
+        }
+        return reply.data
+    }
+
+    /// Removes the container from the runtime, drops the runtime's hold on the root filesystem, removes its cgroups.
+    func cleanupLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+        guard record.state.inRuntime else { return }
+        let id = record.config.id
+        try await runc.delete(id)
+        record.state.inRuntime = false
+        record.state.pid = 0
+        try unmountLocked(&record)
+        for controller in FileSystem.list("/sys/fs/cgroup") {
+            let path = "/sys/fs/cgroup/" + controller + "/podlink/" + id
+            if FileSystem.exists(path) { rmdir(path) }
+        }
+    }
+
+    /// Brings the stored state in line with the runtime: a container whose exit file exists has exited (its code
+    /// recorded, a `die` event appended, and the runtime cleaned up). Returns whether anything changed.
+    @discardableResult
+    func syncLocked(_ record: inout ContainerRecord, stopping: Bool = false) async throws(EngineError) -> Bool {
+        let active: Set<ContainerStatus> = [.created, .running, .paused]
+        guard active.contains(record.state.status) || (record.state.inRuntime && record.state.exitCode == nil) else {
+            return false
+        }
+        let id = record.config.id
+        if let code = exits.exitCode(id) {
+            record.state.exitCode = code
+            record.state.finishedAt = exits.exitTime(id) ?? Date()
+            record.state.status = stopping ? .stopped : .exited
+            record.state.conmonPID = 0
+            try await cleanupLocked(&record)
+            try store.saveState(record.config, record.state, event: "die", attributes: ["exitCode": String(code)])
+            return true
+        }
+        if record.state.status == .running || record.state.status == .paused || record.state.status == .created {
+            // No exit file: ask the runtime (a conmon killed from outside leaves none).
+            let state = try await runc.state(id)
+            if state == nil || state?.status == "stopped" {
+                // conmon writes the exit file just after the process is reaped: give it a moment.
+                let code = await exits.wait(id, timeout: .milliseconds(1500))
+                record.state.exitCode = code ?? -1
+                record.state.finishedAt = Date()
+                record.state.status = stopping ? .stopped : .exited
+                try await cleanupLocked(&record)
+                try store.saveState(
+                    record.config, record.state, event: "die",
+                    attributes: ["exitCode": String(record.state.exitCode ?? -1)])
+                return true
+            }
+            if state?.status == "paused" && record.state.status == .running {
+                record.state.status = .paused
+                try store.saveState(record.config, record.state)
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,110 @@
+internal import FoundationEssentials
+internal import Glibc
+internal import Logging
+
+/// The container engine: images, containers and their lifecycle on runc + conmon, state in SQLite.
+///
+/// Several `Engine` values (in one process or many) may share the same storage and run roots: every container
+/// operation holds the container's cross-process lock, and state is re-read from the store under it.
+public final class Engine: Sendable {
+    /// The options it was made with.
+    public let options: EngineOptions
+    let store: StateStore
+    let images: ImageStore
+    let locks: ContainerLocks
+    let exits: ExitWatcher
+    let logger: Logger
+
+    /// Paths of the run root.
+    var runcRoot: String { options.runRoot + "/runc" }
+    var exitDirectory: String { options.runRoot + "/exits" }
+    var socketDirectory: String { options.runRoot + "/s" }
+    var bootMarker: String { options.runRoot + "/booted" }
+
+    /// Opens (creating) the engine's storage, and refreshes every container when the run root was cleared since
+    /// the last use (a reboot).
+    public init(options: EngineOptions) async throws(EngineError) {
+        self.options = options
+        self.logger = options.logger
+        if options.subreaper { ChildProcesses.becomeSubreaper() }
+        for path in [options.storageRoot + "/containers", options.runRoot + "/locks", options.runRoot + "/runc",
+                     options.runRoot + "/exits", options.runRoot + "/s"] {
+            try FileSystem.makeDirectories(path)
+        }
+        store = try StateStore(path: options.storageRoot + "/state.db")
+        images = try ImageStore(root: options.storageRoot, store: store)
+        locks = ContainerLocks(directory: options.runRoot + "/locks")
+        exits = try ExitWatcher(directory: options.runRoot + "/exits")
+        if !FileSystem.exists(bootMarker) {
+            try await refresh()
+        }
+    }
+
+    // MARK: Images
+
+    /// Loads an OCI image layout (directory), an `oci-archive` or a `docker-archive`; `name` tags images that carry
+    /// no name of their own.
+    public func loadImage(from path: String, name: String? = nil) async throws(EngineError) -> [ImageRecord] {
+        let images = self.images
+        return try await Offload.run { () throws(EngineError) in try images.load(path, name: name) }
+    }
+
+    /// Imports a root filesystem tarball (plain or compressed) as a one-layer image, as `podman import`.
+    public func importImage(from tarball: String, name: String? = nil, config: ImageRunConfig = ImageRunConfig())
+        async throws(EngineError) -> ImageRecord
+    {
+        let images = self.images
+        return try await Offload.run { () throws(EngineError) in
+            try images.importRootfs(tarball, name: name, config: config)
+        }
+    }
+
+    /// Every image.
+    public func listImages() async throws(EngineError) -> [ImageRecord] {
+        try store.allImages()
+    }
+
+    /// The image named or identified by `reference`.
+    public func inspectImage(_ reference: String) async throws(EngineError) -> ImageRecord {
+        try store.image(reference)
+    }
+
+    /// Adds the name `name` (`name[:tag]`) to an image.
+    public func tagImage(_ reference: String, as name: String) async throws(EngineError) {
+        let image = try store.image(reference)
+        try store.tagImage(image.id, try ImageStore.normalizedName(name))
+    }
+
+    /// Removes the name `name` from an image.
+    public func untagImage(_ reference: String, name: String) async throws(EngineError) {
+        let image = try store.image(reference)
+        try store.untagImage(image.id, try ImageStore.normalizedName(name))
+    }
+
+    /// Removes an image and the layers no other image uses; refused while containers use it unless `force`, which
+    /// removes those containers first. Returns the image's id.
+    @discardableResult
+    public func removeImage(_ reference: String, force: Bool = false) async throws(EngineError) -> String {
+        let image = try store.image(reference)
+        let users = try store.containers(usingImage: image.id)
+        if !users.isEmpty {
+            guard force else {
+                throw EngineError(
+                    code: .imageInUse, message: "image \(reference) is used by \(users.joined(separator: ", "))",
+                    subject: reference, names: users)
+            }
+            for user in users { try await removeContainer(user, force: true) }
+        }
+        let unused = try store.deleteImage(image)
+        let images = self.images
+        try await Offload.run { () throws(EngineError) in images.removeLayers(unused) }
+        return image.id
+    }
+
+    // MARK: Events
+
+    /// Stored events matching `filter`, oldest first.
+    public func events(_ filter: EventFilter = EventFilter()) async throws(EngineError) -> [EngineEvent] {
+        try store.events(filter)
+    }
+}

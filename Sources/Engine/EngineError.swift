@@ -1,0 +1,129 @@
+internal import Glibc
+
+/// An error from the engine, typed so that a service can map every code to one error of its interface.
+///
+/// Modelled on grpc-swift's `RPCError`: a ``Code`` that can grow without breaking callers, a human message, and the
+/// values the code names (a container, an image, a state, an operation, dependencies).
+public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, as a value that can gain new cases without breaking callers.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Wrapped: String, Sendable, Hashable {
+            case noSuchContainer, noSuchImage, nameInUse, invalidState, alreadyStopped, dependenciesNotRunning
+            case runtimeError, invalidArgument, imageInUse, noSuchExecSession, internalError
+        }
+
+        private let wrapped: Wrapped
+        private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+
+        /// No container has the given name or id (``EngineError/subject``).
+        public static let noSuchContainer = Code(.noSuchContainer)
+        /// No image has the given name or id (``EngineError/subject``).
+        public static let noSuchImage = Code(.noSuchImage)
+        /// The name (``EngineError/subject``) is already taken.
+        public static let nameInUse = Code(.nameInUse)
+        /// The container is in ``EngineError/state``, where ``EngineError/operation`` is not allowed.
+        public static let invalidState = Code(.invalidState)
+        /// Stop was asked of a container that is not running.
+        public static let alreadyStopped = Code(.alreadyStopped)
+        /// The dependencies named in ``EngineError/names`` are not running.
+        public static let dependenciesNotRunning = Code(.dependenciesNotRunning)
+        /// runc or conmon failed; the message carries their words.
+        public static let runtimeError = Code(.runtimeError)
+        /// The argument named ``EngineError/subject`` is not acceptable.
+        public static let invalidArgument = Code(.invalidArgument)
+        /// The image (``EngineError/subject``) is used by the containers in ``EngineError/names``.
+        public static let imageInUse = Code(.imageInUse)
+        /// No exec session has the given id.
+        public static let noSuchExecSession = Code(.noSuchExecSession)
+        /// A failure of the engine's own machinery (storage, files, database).
+        public static let internalError = Code(.internalError)
+
+        /// The code's name, as in `noSuchContainer`.
+        public var description: String { wrapped.rawValue }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// A sentence for humans.
+    public var message: String
+    /// The container, image or argument the error is about, when there is one.
+    public var subject: String?
+    /// The container's state, for ``Code/invalidState``.
+    public var state: ContainerStatus?
+    /// The operation refused, for ``Code/invalidState``.
+    public var operation: String?
+    /// Names the error lists (dependencies not running, containers using an image).
+    public var names: [String]
+
+    /// Creates an error from its parts.
+    public init(
+        code: Code, message: String, subject: String? = nil, state: ContainerStatus? = nil, operation: String? = nil,
+        names: [String] = []
+    ) {
+        self.code = code
+        self.message = message
+        self.subject = subject
+        self.state = state
+        self.operation = operation
+        self.names = names
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code): \(message)" }
+
+    /// No container named or identified by `name`.
+    public static func noSuchContainer(_ name: String) -> EngineError {
+        EngineError(code: .noSuchContainer, message: "no such container: \(name)", subject: name)
+    }
+
+    /// No image named or identified by `name`.
+    public static func noSuchImage(_ name: String) -> EngineError {
+        EngineError(code: .noSuchImage, message: "no such image: \(name)", subject: name)
+    }
+
+    /// `name` is taken by another container.
+    public static func nameInUse(_ name: String) -> EngineError {
+        EngineError(code: .nameInUse, message: "the name \(name) is already in use", subject: name)
+    }
+
+    /// `operation` is not allowed in `state`.
+    public static func invalidState(_ state: ContainerStatus, _ operation: String, container: String? = nil)
+        -> EngineError
+    {
+        EngineError(
+            code: .invalidState, message: "cannot \(operation) a container in state \(state)", subject: container,
+            state: state, operation: operation)
+    }
+
+    /// The container is not running, so it cannot be stopped.
+    public static func alreadyStopped(_ name: String) -> EngineError {
+        EngineError(code: .alreadyStopped, message: "container \(name) is already stopped", subject: name)
+    }
+
+    /// The dependencies `names` are not running.
+    public static func dependenciesNotRunning(_ names: [String], container: String? = nil) -> EngineError {
+        EngineError(
+            code: .dependenciesNotRunning,
+            message: "dependencies not running: \(names.joined(separator: ", "))", subject: container, names: names)
+    }
+
+    /// The runtime (runc, conmon) failed with `message`.
+    public static func runtimeError(_ message: String) -> EngineError {
+        EngineError(code: .runtimeError, message: message)
+    }
+
+    /// The argument `name` is not acceptable, for `reason`.
+    public static func invalidArgument(_ name: String, _ reason: String) -> EngineError {
+        EngineError(code: .invalidArgument, message: "invalid \(name): \(reason)", subject: name)
+    }
+
+    /// The engine's own machinery failed.
+    static func internalError(_ message: String) -> EngineError {
+        EngineError(code: .internalError, message: message)
+    }
+
+    /// A system call failed with `errno`.
+    static func system(_ what: String, _ error: Int32) -> EngineError {
+        EngineError(code: .internalError, message: "\(what): \(String(cString: strerror(error)))")
+    }
+}

@@ -1,0 +1,54 @@
+public import FoundationEssentials
+
+/// Something that happened to a container or an image, stored and queryable.
+public struct EngineEvent: Sendable, Hashable, Codable {
+    /// What the event is about.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// A container.
+        case container
+        /// An image.
+        case image
+    }
+
+    /// Sequence number in the store.
+    public var sequence: Int64
+    /// When.
+    public var time: Date
+    /// Container or image.
+    public var kind: Kind
+    /// `create`, `init`, `start`, `stop`, `die`, `kill`, `pause`, `unpause`, `exec`, `remove`, `restart`, `mount`,
+    /// `unmount`, `cleanup`, `import`, `load`, `tag`, `untag`.
+    public var action: String
+    /// Container or image id.
+    public var id: String
+    /// Container or image name.
+    public var name: String
+    /// Extra facts (`exitCode`, `signal`, `image`).
+    public var attributes: [String: String]
+}
+
+/// Which events to return.
+public struct EventFilter: Sendable, Hashable {
+    /// Only events at or after this time.
+    public var since: Date?
+    /// Only events before this time.
+    public var until: Date?
+    /// Only these kinds (all when empty).
+    public var kinds: Set<EngineEvent.Kind>
+    /// Only these actions (all when empty).
+    public var actions: Set<String>
+    /// Only events about this id or name.
+    public var subject: String?
+
+    /// Creates a filter.
+    public init(
+        since: Date? = nil, until: Date? = nil, kinds: Set<EngineEvent.Kind> = [], actions: Set<String> = [],
+        subject: String? = nil
+    ) {
+        self.since = since
+        self.until = until
+        self.kinds = kinds
+        self.actions = actions
+        self.subject = subject
+    }
+}

@@ -1,0 +1,37 @@
+public import Logging
+
+/// Where the engine keeps its state and which programs it runs.
+public struct EngineOptions: Sendable {
+    /// Persistent storage: database, layers, containers (`/var/lib/podlink`).
+    public var storageRoot: String
+    /// Run state that a reboot clears: runc's root, exit files, locks, the boot marker (`/run/podlink`).
+    public var runRoot: String
+    /// The OCI runtime binary.
+    public var runtimePath: String
+    /// The conmon binary.
+    public var conmonPath: String
+    /// Make this process a child subreaper so orphaned conmons are reaped at once.
+    public var subreaper: Bool
+    /// Try kernel overlayfs before the copy fallback.
+    public var useOverlay: Bool
+    /// Logger.
+    public var logger: Logger
+
+    /// Creates options; defaults are the system paths.
+    public init(
+        storageRoot: String = "/var/lib/podlink", runRoot: String = "/run/podlink",
+        runtimePath: String = "/usr/bin/runc", conmonPath: String = "/usr/bin/conmon", subreaper: Bool = true,
+        useOverlay: Bool = true, logger: Logger = Logger(label: "podlink.engine")
+    ) {
+        self.storageRoot = storageRoot
+        self.runRoot = runRoot
+        self.runtimePath = runtimePath
+        self.conmonPath = conmonPath
+        self.subreaper = subreaper
+        self.useOverlay = useOverlay
+        self.logger = logger
+    }
+
+    /// The runtime's name (last path component).
+    public var runtimeName: String { String(runtimePath.split(separator: "/").last ?? "runc") }
+}

@@ -1,0 +1,147 @@
+internal import CSpawn
+internal import Dispatch
+internal import FoundationEssentials
+internal import Glibc
+internal import Synchronization
+
+/// Watches conmon's exit directory with inotify and wakes whoever waits for a container's exit file.
+///
+/// Works for containers any process started: the exit file is the only signal, never a pid.
+final class ExitWatcher: Sendable {
+    private struct Waiter {
+        var token: UInt64
+        var continuation: CheckedContinuation<Int32?, Never>
+    }
+
+    let directory: String
+    private let fd: Int32
+    private let stopWriter: Int32
+    private let waiters = Mutex<(next: UInt64, byID: [String: [Waiter]])>((0, [:]))
+
+    init(directory: String) throws(EngineError) {
+        self.directory = directory
+        fd = inotify_init1(Int32(IN_CLOEXEC))
+        guard fd >= 0 else { throw .system("inotify_init1", errno) }
+        guard inotify_add_watch(fd, directory, UInt32(IN_CLOSE_WRITE | IN_MOVED_TO)) >= 0 else {
+            throw .system("inotify_add_watch \(directory)", errno)
+        }
+        var stop: [Int32] = [-1, -1]
+        guard cspawn_pipe(&stop) == 0 else {
+            close(fd)
+            throw .system("pipe", errno)
+        }
+        stopWriter = stop[1]
+        let fd = self.fd
+        let stopReader = stop[0]
+        DispatchQueue(label: "podlink.exits").async { [weak self] in
+            defer {
+                close(fd)
+                close(stopReader)
+            }
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0),
+            ]
+            while true {
+                if poll(&fds, 2, -1) < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                if fds[1].revents != 0 { return }
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0, let self else { return }
+                var offset = 0
+                var names: [String] = []
+                buffer.withUnsafeBytes { raw in
+                    while offset + 16 <= n {
+                        let length = Int(raw.load(fromByteOffset: offset + 12, as: UInt32.self))
+                        if length > 0 {
+                            let nameBytes = raw[(offset + 16)..<(offset + 16 + length)].prefix { $0 != 0 }
+                            names.append(String(decoding: nameBytes, as: UTF8.self))
+                        }
+                        offset += 16 + length
+                    }
+                }
+                for name in names { self.fire(name) }
+            }
+        }
+    }
+
+    deinit {
+        // Wakes the reading thread, which closes the inotify fd.
+        close(stopWriter)
+    }
+
+    /// The exit file's path for a container.
+    func path(_ id: String) -> String { directory + "/" + id }
+
+    /// The exit code conmon recorded, when its file exists.
+    func exitCode(_ id: String) -> Int32? {
+        guard let text = FileSystem.readText(path(id)) else { return nil }
+        return Int32(text.filter { !$0.isWhitespace })
+    }
+
+    /// When the exit file was written.
+    func exitTime(_ id: String) -> Date? {
+        var st = stat()
+        guard stat(path(id), &st) == 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+    }
+
+    /// Removes a stale exit file before a new run.
+    func clear(_ id: String) {
+        unlink(path(id))
+    }
+
+    private func fire(_ name: String) {
+        guard let code = exitCode(name) else { return }
+        let woken = waiters.withLock { state in state.byID.removeValue(forKey: name) ?? [] }
+        for waiter in woken { waiter.continuation.resume(returning: code) }
+    }
+
+    /// Wakes every waiter of a container that is going away (they get nil).
+    func cancelAll(_ id: String) {
+        let woken = waiters.withLock { state in state.byID.removeValue(forKey: id) ?? [] }
+        for waiter in woken { waiter.continuation.resume(returning: nil) }
+    }
+
+    private func expire(_ id: String, _ token: UInt64) {
+        let woken = waiters.withLock { state -> Waiter? in
+            guard var list = state.byID[id], let index = list.firstIndex(where: { $0.token == token }) else {
+                return nil
+            }
+            let waiter = list.remove(at: index)
+            state.byID[id] = list.isEmpty ? nil : list
+            return waiter
+        }
+        woken?.continuation.resume(returning: nil)
+    }
+
+    /// Waits until the container's exit file exists and returns its code; nil when `timeout` passes first.
+    func wait(_ id: String, timeout: Duration? = nil) async -> Int32? {
+        let token = waiters.withLock { state -> UInt64 in
+            state.next += 1
+            return state.next
+        }
+        let timer: Task<Void, Never>? = timeout.map { timeout in
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                if !Task.isCancelled { self?.expire(id, token) }
+            }
+        }
+        defer { timer?.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiters.withLock { state in
+                    state.byID[id, default: []].append(Waiter(token: token, continuation: continuation))
+                }
+                // The file may have appeared (or the task been cancelled) before the waiter was registered.
+                if exitCode(id) != nil { fire(id) } else if Task.isCancelled { expire(id, token) }
+            }
+        } onCancel: {
+            self.expire(id, token)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+internal import CSpawn
+internal import FoundationEssentials
+internal import Glibc
+
+/// Small file-system helpers over the C library, throwing ``EngineError``.
+enum FileSystem {
+    /// Creates `path` and its missing parents.
+    static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(EngineError) {
+        if mkdir(path, mode) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw .system("mkdir \(path)", errno) }
+        let parent = NSStringPath(path).parent
+        if !parent.isEmpty && parent != path { try makeDirectories(parent, mode: mode) }
+        if mkdir(path, mode) != 0 && errno != EEXIST { throw .system("mkdir \(path)", errno) }
+    }
+
+    /// Whether anything exists at `path` (a dangling symlink counts).
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    /// Whether `path` is a directory.
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Writes `bytes` to `path` through a temporary file and a rename.
+    static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(EngineError) {
+        let temporary = path + ".tmp\(getpid())"
+        try write(temporary, bytes, mode: mode)
+        guard rename(temporary, path) == 0 else { throw .system("rename \(path)", errno) }
+    }
+
+    /// Writes `bytes` to `path`, replacing it.
+    static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(EngineError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .system("open \(path)", errno) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .system("write \(path)", errno)
+            }
+            offset += n
+        }
+    }
+
+    /// Writes a string to `path`.
+    static func write(_ path: String, _ text: String) throws(EngineError) {
+        try write(path, Array(text.utf8))
+    }
+
+    /// Reads the whole file at `path`.
+    static func read(_ path: String) throws(EngineError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .system("open \(path)", errno) }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .system("read \(path)", errno)
+            }
+            if n == 0 { break }
+            result.append(contentsOf: buffer[0..<n])
+        }
+        return result
+    }
+
+    /// Reads a file as UTF-8 text, or nil when it cannot be read.
+    static func readText(_ path: String) -> String? {
+        guard let bytes = try? read(path) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Removes `path` and everything below it, never following symlinks; missing is fine.
+    static func removeTree(_ path: String) throws(EngineError) {
+        guard exists(path) else { return }
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            if exists(path) { throw .internalError("remove \(path): \(error)") }
+        }
+    }
+
+    /// The names in a directory (without `.` and `..`), or an empty list.
+    static func list(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The value of an extended attribute, or nil.
+    static func extendedAttribute(_ path: String, _ name: String) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { lgetxattr(path, name, $0.baseAddress, $0.count) }
+        guard n >= 0 else { return nil }
+        return String(decoding: buffer[0..<n], as: UTF8.self)
+    }
+
+    /// Total size in bytes of the regular files below `path`.
+    static func diskUsage(_ path: String) -> Int64 {
+        var total: Int64 = 0
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return 0 }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            for name in list(path) { total += diskUsage(path + "/" + name) }
+        } else if (st.st_mode & S_IFMT) == S_IFREG {
+            total += Int64(st.st_size)
+        }
+        return total
+    }
+}
+
+/// Path arithmetic on plain strings.
+struct NSStringPath {
+    let path: String
+    init(_ path: String) { self.path = path }
+
+    /// The path without its last component.
+    var parent: String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

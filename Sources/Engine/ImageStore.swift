@@ -1,0 +1,133 @@
+internal import FoundationEssentials
+internal import Glibc
+
+/// Images and their layers on disk: each layer extracted once, by diff id, verified, shared by every image.
+final class ImageStore: Sendable {
+    let root: String
+    let store: StateStore
+
+    init(root: String, store: StateStore) throws(EngineError) {
+        self.root = root
+        self.store = store
+        try FileSystem.makeDirectories(root + "/layers")
+        try FileSystem.makeDirectories(root + "/tmp")
+    }
+
+    /// Names a reference may be stored under: itself, and with `:latest` when it has no tag.
+    static func candidateNames(_ reference: String) -> [String] {
+        let last = reference.split(separator: "/").last ?? ""
+        var names = [reference]
+        if !last.contains(":") && !reference.contains("@") { names.append(reference + ":latest") }
+        if !reference.contains("/") {
+            names += names.map { "localhost/" + $0 } + names.map { "docker.io/library/" + $0 }
+        }
+        return names
+    }
+
+    /// The normalized name to store: `name:latest` when no tag is given.
+    static func normalizedName(_ name: String) throws(EngineError) -> String {
+        guard !name.isEmpty, !name.contains(" "), !name.hasPrefix("/"), !name.contains("\0") else {
+            throw .invalidArgument("name", "\(name) is not an image name")
+        }
+        let last = name.split(separator: "/").last ?? ""
+        return last.contains(":") ? name : name + ":latest"
+    }
+
+    /// The directory holding the extracted tree of a layer.
+    func layerPath(_ diffID: String) -> String {
+        root + "/layers/" + Self.hex(diffID) + "/diff"
+    }
+
+    static func hex(_ digest: String) -> String {
+        digest.hasPrefix("sha256:") ? String(digest.dropFirst(7)) : digest
+    }
+
+    /// A fresh temporary directory under the store.
+    func temporaryDirectory() throws(EngineError) -> String {
+        let path = root + "/tmp/" + Identifier.random().prefix(16)
+        try FileSystem.makeDirectories(path)
+        return path
+    }
+
+    /// Makes sure the layer `diffID` is extracted: verifies the blob (when `compressedDigest` is given) and its
+    /// uncompressed digest, extracts it with overlay whiteouts, and records it. Returns the uncompressed size.
+    @discardableResult
+    func ensureLayer(blob: String, diffID: String, compressedDigest: String?) throws(EngineError) -> Int64 {
+        if try store.hasLayer(diffID), FileSystem.isDirectory(layerPath(diffID)) { return 0 }
+        if let compressedDigest {
+            let actual = try SHA256Digest.digest(ofFile: blob)
+            guard actual == compressedDigest else {
+                throw .invalidArgument("layer", "blob \(compressedDigest) has digest \(actual)")
+            }
+        }
+        let (uncompressed, size) = try LayerArchive.uncompressedDigest(of: blob)
+        guard uncompressed == diffID else {
+            throw .invalidArgument("layer", "layer \(diffID) has uncompressed digest \(uncompressed)")
+        }
+        let final = root + "/layers/" + Self.hex(diffID)
+        let staging = final + ".tmp-" + Identifier.random().prefix(12)
+        try FileSystem.makeDirectories(staging + "/diff")
+        do {
+            try LayerArchive.extract(blob, into: staging + "/diff", whiteouts: .overlay)
+        } catch {
+            try? FileSystem.removeTree(staging)
+            throw error
+        }
+        if rename(staging, final) != 0 {
+            // Another process extracted it first.
+            try? FileSystem.removeTree(staging)
+            guard FileSystem.isDirectory(final + "/diff") else { throw .system("rename \(final)", errno) }
+        }
+        try store.insertLayer(diffID: diffID, size: size, compressedDigest: compressedDigest)
+        return size
+    }
+
+    /// Removes the extracted trees of layers no image uses.
+    func removeLayers(_ diffIDs: [String]) {
+        for diffID in diffIDs { try? FileSystem.removeTree(root + "/layers/" + Self.hex(diffID)) }
+    }
+
+    static func parseDate(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        // Drop fractional seconds, which the plain strategy refuses.
+        if let dot = text.firstIndex(of: "."), let end = text[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" }) {
+            return try? Date(String(text[..<dot]) + String(text[end...]), strategy: .iso8601)
+        }
+        return nil
+    }
+
+    /// Makes an image record from a config blob whose layers are in place.
+    func record(configBytes: [UInt8], names: [String], manifestDigest: String?) throws(EngineError) -> ImageRecord {
+        let config: OCIImageFormat.ImageConfig
+        do {
+            config = try JSONDecoder().decode(OCIImageFormat.ImageConfig.self, from: Data(configBytes))
+        } catch {
+            throw .invalidArgument("image", "bad image config: \(error)")
+        }
+        var size: Int64 = 0
+        for diffID in config.rootfs.diff_ids {
+            size += try store.read { (db) throws(EngineError) in
+                try db.query("SELECT size FROM layers WHERE diff_id = ?", .text(diffID)).first?.first?.integer ?? 0
+            }
+        }
+        return ImageRecord(
+            id: Self.hex(SHA256Digest.digest(of: configBytes)), manifestDigest: manifestDigest, names: names,
+            created: Self.parseDate(config.created), size: size, layers: config.rootfs.diff_ids,
+            config: config.config ?? ImageRunConfig(), architecture: config.architecture ?? "",
+            os: config.os ?? "linux")
+    }
+}
+
+/// Random identifiers.
+enum Identifier {
+    /// 64 random hex digits.
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        for _ in 0..<4 {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return SHA256Digest.hex(bytes)
+    }
+}

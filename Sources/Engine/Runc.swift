@@ -1,0 +1,62 @@
+internal import FoundationEssentials
+
+/// The OCI runtime's command line, always with the engine's own `--root`.
+struct Runc: Sendable {
+    let path: String
+    let root: String
+
+    /// What `runc state` reports.
+    struct State: Decodable {
+        var status: String
+        var pid: Int32?
+    }
+
+    /// Runs `runc --root ROOT args...`; a non-zero exit becomes ``EngineError/Code/runtimeError`` with runc's words.
+    @discardableResult
+    func run(_ arguments: [String], stdin: [UInt8]? = nil) async throws(EngineError) -> ProcessOutput {
+        let output = try await ChildProcesses.shared.run(path, [path, "--root", root] + arguments, stdin: stdin)
+        guard output.status == 0 else {
+            throw .runtimeError("\(arguments.first ?? "runc") failed: \(Self.message(output.stderrText))")
+        }
+        return output
+    }
+
+    /// The `msg="..."` of runc's log line, or the whole text.
+    static func message(_ text: String) -> String {
+        let trimmed = text.split(separator: "\n").last.map(String.init) ?? text
+        if let start = trimmed.firstRange(of: "msg=\"") {
+            var message = String(trimmed[start.upperBound...])
+            if message.hasSuffix("\"") { message.removeLast() }
+            return message
+        }
+        return trimmed
+    }
+
+    /// The container's runtime state, or nil when runc does not know it.
+    func state(_ id: String) async throws(EngineError) -> State? {
+        let output = try await ChildProcesses.shared.run(path, [path, "--root", root, "state", id])
+        guard output.status == 0 else { return nil }
+        do {
+            return try JSONDecoder().decode(State.self, from: Data(output.stdout))
+        } catch {
+            throw .runtimeError("cannot parse runc state: \(error)")
+        }
+    }
+
+    func start(_ id: String) async throws(EngineError) { try await run(["start", id]) }
+
+    func kill(_ id: String, signal: Int32, all: Bool = false) async throws(EngineError) {
+        try await run(["kill"] + (all ? ["--all"] : []) + [id, String(signal)])
+    }
+
+    /// Deletes the container from the runtime; a container runc does not know is fine.
+    func delete(_ id: String) async throws(EngineError) {
+        let output = try await ChildProcesses.shared.run(path, [path, "--root", root, "delete", "--force", id])
+        if output.status != 0 && !output.stderrText.contains("does not exist") {
+            throw .runtimeError("delete failed: \(Self.message(output.stderrText))")
+        }
+    }
+
+    func pause(_ id: String) async throws(EngineError) { try await run(["pause", id]) }
+    func resume(_ id: String) async throws(EngineError) { try await run(["resume", id]) }
+}

@@ -1,0 +1,129 @@
+internal import FoundationEssentials
+
+/// A container as stored: its config and its state.
+struct ContainerRecord: Sendable {
+    var config: ContainerConfig
+    var state: ContainerState
+}
+
+extension StateStore {
+    /// Inserts a new container and its `create` event; fails with ``EngineError/Code/nameInUse``.
+    func insertContainer(_ record: ContainerRecord) throws(EngineError) {
+        let config = try Self.encode(record.config)
+        let state = try Self.encode(record.state)
+        try write { (db) throws(EngineError) in
+            let taken = try db.query("SELECT 1 FROM containers WHERE name = ?", .text(record.config.name))
+            guard taken.isEmpty else { throw .nameInUse(record.config.name) }
+            try db.run(
+                "INSERT INTO containers (id, name, image_id, config, state, created) VALUES (?, ?, ?, ?, ?, ?)",
+                .text(record.config.id), .text(record.config.name), .text(record.config.imageID), .text(config),
+                .text(state), .real(record.config.createdAt.timeIntervalSince1970))
+            try Self.appendEvent(
+                db, kind: .container, action: "create", id: record.config.id, name: record.config.name,
+                attributes: ["image": record.config.imageName])
+        }
+    }
+
+    /// Saves a container's state, with an event when `action` is given, in one transaction.
+    func saveState(
+        _ config: ContainerConfig, _ state: ContainerState, event action: String? = nil,
+        attributes: [String: String] = [:]
+    ) throws(EngineError) {
+        let text = try Self.encode(state)
+        try write { (db) throws(EngineError) in
+            let changed = try db.run("UPDATE containers SET state = ? WHERE id = ?", .text(text), .text(config.id))
+            guard changed == 1 else { throw .noSuchContainer(config.name) }
+            if let action {
+                try Self.appendEvent(
+                    db, kind: .container, action: action, id: config.id, name: config.name, attributes: attributes)
+            }
+        }
+    }
+
+    /// Deletes a container, its exec sessions, and appends its `remove` event.
+    func deleteContainer(_ config: ContainerConfig) throws(EngineError) {
+        try write { (db) throws(EngineError) in
+            try db.run("DELETE FROM containers WHERE id = ?", .text(config.id))
+            try db.run("DELETE FROM exec_sessions WHERE container_id = ?", .text(config.id))
+            try Self.appendEvent(db, kind: .container, action: "remove", id: config.id, name: config.name)
+        }
+    }
+
+    private func decodeContainer(_ row: [SQLiteValue]) throws(EngineError) -> ContainerRecord {
+        ContainerRecord(
+            config: try Self.decode(ContainerConfig.self, row[0].text),
+            state: try Self.decode(ContainerState.self, row[1].text))
+    }
+
+    /// The container whose id, name, or unique id prefix is `reference`.
+    func container(_ reference: String) throws(EngineError) -> ContainerRecord {
+        let rows = try read { (db) throws(EngineError) -> [[SQLiteValue]] in
+            var rows = try db.query(
+                "SELECT config, state FROM containers WHERE id = ? OR name = ?", .text(reference), .text(reference))
+            if rows.isEmpty && !reference.isEmpty && reference.allSatisfy(\.isHexDigit) {
+                rows = try db.query(
+                    "SELECT config, state FROM containers WHERE id LIKE ? LIMIT 2", .text(reference + "%"))
+                if rows.count > 1 {
+                    throw EngineError.invalidArgument("container", "the id prefix \(reference) is ambiguous")
+                }
+            }
+            return rows
+        }
+        guard let row = rows.first else { throw .noSuchContainer(reference) }
+        return try decodeContainer(row)
+    }
+
+    /// Every container, oldest first.
+    func allContainers() throws(EngineError) -> [ContainerRecord] {
+        let rows = try read { (db) throws(EngineError) in
+            try db.query("SELECT config, state FROM containers ORDER BY created")
+        }
+        var records: [ContainerRecord] = []
+        for row in rows { records.append(try decodeContainer(row)) }
+        return records
+    }
+
+    /// Ids and names of containers created from `imageID`.
+    func containers(usingImage imageID: String) throws(EngineError) -> [String] {
+        try read { (db) throws(EngineError) in
+            try db.query("SELECT name FROM containers WHERE image_id = ?", .text(imageID)).compactMap { $0[0].text }
+        }
+    }
+
+    /// Names of the containers that list `id` as a dependency.
+    func dependents(of id: String) throws(EngineError) -> [String] {
+        try allContainers().filter { $0.config.dependencies.contains(id) }.map(\.config.name)
+    }
+
+    // MARK: Exec sessions
+
+    /// Records or updates an exec session.
+    func saveExecSession(_ session: ExecSession, event: Bool, containerName: String = "") throws(EngineError) {
+        let text = try Self.encode(session)
+        try write { (db) throws(EngineError) in
+            try db.run(
+                "INSERT INTO exec_sessions (id, container_id, session) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET session = excluded.session",
+                .text(session.id), .text(session.containerID), .text(text))
+            if event {
+                try Self.appendEvent(
+                    db, kind: .container, action: "exec", id: session.containerID, name: containerName,
+                    attributes: ["execID": session.id, "command": session.command.joined(separator: " ")])
+            }
+        }
+    }
+
+    /// Forgets an exec session.
+    func deleteExecSession(_ id: String) throws(EngineError) {
+        try write { (db) throws(EngineError) in _ = try db.run("DELETE FROM exec_sessions WHERE id = ?", .text(id)) }
+    }
+
+    /// The exec sessions of a container.
+    func execSessions(of containerID: String) throws(EngineError) -> [ExecSession] {
+        let rows = try read { (db) throws(EngineError) in
+            try db.query("SELECT session FROM exec_sessions WHERE container_id = ?", .text(containerID))
+        }
+        var sessions: [ExecSession] = []
+        for row in rows { sessions.append(try Self.decode(ExecSession.self, row[0].text)) }
+        return sessions
+    }
+}

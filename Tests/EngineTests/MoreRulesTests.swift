@@ -1,0 +1,94 @@
+@testable import Engine
+import FoundationEssentials
+import Glibc
+import Testing
+
+@Suite("More state rules")
+struct MoreRulesTests {
+    @Test("stop of a created container; Wait on a container being removed returns")
+    func stopCreatedAndWaitRemoved() async throws {
+        try await TestEngine.with { test in
+            let engine = test.engine
+            let id = try await test.create(["sleep", "1000"])
+            try await engine.initContainer(id)
+            try await engine.stopContainer(id)
+            let state = try await engine.inspectContainer(id).state
+            #expect(state.status == .stopped)
+            #expect(try await engine.runc.state(id) == nil)
+            #expect(state.mountCount == 0)
+            // Stopped containers are initialised again.
+            try await engine.initContainer(id)
+            #expect(try await engine.inspectContainer(id).state.status == .created)
+            try await engine.removeContainer(id, force: true)
+            let other = try await test.create(["true"])
+            let waiter = Task { try await engine.waitContainer(other) }
+            try await Task.sleep(for: .milliseconds(100))
+            try await engine.removeContainer(other)
+            await expectEngineError(.noSuchContainer) { _ = try await waiter.value }
+        }
+    }
+
+    @Test("removing an image with force removes its containers")
+    func forceRemoveImage() async throws {
+        try await TestEngine.with { test in
+            let engine = test.engine
+            let running = try await test.create(["sleep", "1000"])
+            try await engine.startContainer(running)
+            _ = try await test.create(["true"])
+            let error = await expectEngineError(.imageInUse) { try await engine.removeImage("busybox") }
+            #expect(error?.names.count == 2)
+            try await engine.removeImage("busybox", force: true)
+            #expect(try await engine.listContainers().isEmpty)
+            #expect(try await engine.listImages().isEmpty)
+        }
+    }
+
+    @Test("events are queryable by time, kind and action")
+    func eventQueries() async throws {
+        try await TestEngine.with { test in
+            let engine = test.engine
+            let first = try await test.create(["true"])
+            try await Task.sleep(for: .milliseconds(20))
+            let middle = Date()
+            let second = try await test.create(["true"])
+            try await engine.startContainer(second)
+            _ = try await engine.waitContainer(second)
+            let later = try await engine.events(EventFilter(since: middle, kinds: [.container]))
+            #expect(later.map(\.action) == ["create", "init", "start", "die"])
+            #expect(later.allSatisfy { $0.id == second })
+            let before = try await engine.events(EventFilter(until: middle, kinds: [.container]))
+            #expect(before.map(\.id) == [first])
+            #expect(try await engine.events(EventFilter(kinds: [.image])).map(\.action) == ["load"])
+            #expect(try await engine.events(EventFilter(actions: ["create"])).count == 2)
+        }
+    }
+
+    @Test("two engines on one store serialise operations on a container through its lock")
+    func twoEnginesOneContainer() async throws {
+        try await TestEngine.with { test in
+            let other = try await test.sibling()
+            let id = try await test.create(["sleep", "1000"])
+            let engines = [test.engine, other]
+            let failures = await withTaskGroup(of: EngineError?.self) { group in
+                for engine in engines {
+                    group.addTask {
+                        do {
+                            try await engine.startContainer(id)
+                            return nil
+                        } catch {
+                            return error as? EngineError ?? .internalError("\(error)")
+                        }
+                    }
+                }
+                var failures: [EngineError] = []
+                for await failure in group { if let failure { failures.append(failure) } }
+                return failures
+            }
+            // Exactly one start wins; the other sees the running state, never a half-made container.
+            #expect(failures.count == 1)
+            #expect(failures.first?.code == .invalidState)
+            #expect(try await other.inspectContainer(id).state.status == .running)
+        }
+    }
+}
+

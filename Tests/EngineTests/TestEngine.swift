@@ -1,0 +1,81 @@
+@testable import Engine
+import Glibc
+
+/// An engine over its own storage and run roots under /dev/shm, with the test image loaded as `busybox`.
+struct TestEngine {
+    let directory: String
+    let engine: Engine
+
+    var options: EngineOptions { engine.options }
+
+    static func options(_ directory: String) -> EngineOptions {
+        EngineOptions(storageRoot: directory + "/storage", runRoot: directory + "/run")
+    }
+
+    /// Creates the engine; loads the image unless `loadImage` is false.
+    static func make(loadImage: Bool = true) async throws -> TestEngine {
+        let directory = "/dev/shm/podlink-test-" + String(Identifier.random().prefix(12))
+        let engine = try await Engine(options: options(directory))
+        if loadImage {
+            _ = try await engine.loadImage(from: try await TestImage.layout(), name: "busybox")
+        }
+        return TestEngine(directory: directory, engine: engine)
+    }
+
+    /// A second engine over the same roots (as another process would open them).
+    func sibling() async throws -> Engine {
+        try await Engine(options: Self.options(directory))
+    }
+
+    /// Removes every container (forcibly) and the roots.
+    func tearDown() async {
+        if let containers = try? await engine.listContainers() {
+            for container in containers { try? await engine.removeContainer(container.id, force: true) }
+        }
+        for name in FileSystem.list(directory + "/storage/containers") {
+            try? RootFilesystem.unmount(directory + "/storage/containers/" + name + "/merged")
+        }
+        try? FileSystem.removeTree(directory)
+    }
+
+    /// Runs `body` with a fresh engine and tears it down afterwards, whatever happens.
+    static func with(loadImage: Bool = true, _ body: (TestEngine) async throws -> Void) async throws {
+        let test = try await make(loadImage: loadImage)
+        do {
+            try await body(test)
+        } catch {
+            await test.tearDown()
+            throw error
+        }
+        await test.tearDown()
+    }
+
+    /// Creates a busybox container running `command`.
+    func create(_ command: [String], name: String? = nil, configure: (inout ContainerCreateOptions) -> Void = { _ in })
+        async throws -> String
+    {
+        var options = ContainerCreateOptions(image: "busybox", name: name, command: command)
+        configure(&options)
+        return try await engine.createContainer(options)
+    }
+}
+
+/// Asserts that `body` throws an ``EngineError`` with `code`, and returns it.
+@discardableResult
+func expectEngineError(
+    _ code: EngineError.Code, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+) async -> EngineError? {
+    do {
+        try await body()
+        Issue.record("expected \(code), nothing was thrown", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as EngineError {
+        #expect(error.code == code, "got \(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+import Testing
