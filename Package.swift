@@ -15,6 +15,10 @@ let package = Package(
         .library(name: "VarlinkGenerator", targets: ["VarlinkGenerator"]),
         .library(name: "Varlink", targets: ["Varlink"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "PodmanAPI", targets: ["PodmanAPI"]),
+        .library(name: "PodlinkClient", targets: ["PodlinkClient"]),
+        .executable(name: "podlinkd", targets: ["podlinkd"]),
+        .executable(name: "podlink", targets: ["podlink"]),
         .executable(name: "varlink-swift-gen", targets: ["varlink-swift-gen"]),
         .executable(name: "varlink-certification", targets: ["varlink-certification"]),
         .plugin(name: "VarlinkGeneratorPlugin", targets: ["VarlinkGeneratorPlugin"]),
@@ -72,6 +76,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // io.podman: stubs generated from interfaces/io.podman.varlink at build time.
+        .target(name: "PodmanAPI", dependencies: ["Varlink"], swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
+        // io.podman implemented over the engine.
+        .target(
+            name: "PodlinkService",
+            dependencies: ["PodmanAPI", "Varlink", "Engine", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        // The service executable: socket activation, idle exit, permissions, bridge.
+        .executableTarget(
+            name: "podlinkd",
+            dependencies: [
+                "PodlinkService", "Engine", "Varlink", "PodmanAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // The client for other Swift processes.
+        .target(name: "PodlinkClient", dependencies: ["PodmanAPI", "Varlink"], swiftSettings: swiftSettings),
+        // The podman-like command line.
+        .executableTarget(
+            name: "podlink",
+            dependencies: ["PodlinkClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings),
+
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CSpawn"], swiftSettings: swiftSettings),
         .testTarget(name: "VarlinkIDLTests", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
         .testTarget(
@@ -80,6 +108,8 @@ let package = Package(
         .testTarget(
             name: "VarlinkTests", dependencies: ["Varlink"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
+        .testTarget(
+            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodmanAPI", "Varlink"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GeneratedStubsTests", dependencies: ["Varlink", "VarlinkIDL"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
