@@ -14,7 +14,7 @@ build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
 run: build
-	$(SWIFT) run $(BUILD_FLAGS) varlink-certification --varlink=unix:/run/podlink-certification.socket
+	$(SWIFT) run $(BUILD_FLAGS) podlinkd --timeout 0
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

@@ -32,6 +32,8 @@ public final class VarlinkService: Sendable {
     /// Maps an error a handler threw that is not a varlink error to one its interface declares; nil when the
     /// error cannot be mapped (the call is then answered by closing the connection, and the error is logged).
     public let errorMapper: (@Sendable (any Error, _ method: String) -> VarlinkError?)?
+    /// Decides whether a peer may call at all; a refused call gets `org.varlink.service.PermissionDenied`.
+    public let authorizer: (@Sendable (VarlinkPeer?) -> Bool)?
     let handlers: [String: any VarlinkInterfaceHandler]
     let interfaceNames: [String]
     let logger: Logger
@@ -39,8 +41,10 @@ public final class VarlinkService: Sendable {
     /// Creates a service offering `interfaces` (and `org.varlink.service`).
     public init(
         info: Info, interfaces: [any VarlinkInterfaceHandler], logger: Logger = Logger(label: "varlink"),
-        errorMapper: (@Sendable (any Error, _ method: String) -> VarlinkError?)? = nil
+        errorMapper: (@Sendable (any Error, _ method: String) -> VarlinkError?)? = nil,
+        authorizer: (@Sendable (VarlinkPeer?) -> Bool)? = nil
     ) {
+        self.authorizer = authorizer
         let builtIn = OrgVarlinkServiceImplementation()
         var handlers: [String: any VarlinkInterfaceHandler] = [builtIn.interfaceName: builtIn]
         for handler in interfaces { handlers[handler.interfaceName] = handler }
@@ -70,6 +74,7 @@ public final class VarlinkService: Sendable {
         let header = try VarlinkMessage.decodeCallHeader(message)
         let call: VarlinkServerCall
         do {
+            if let authorizer, !authorizer(peer) { throw VarlinkError.permissionDenied }
             let (interface, member) = try Self.split(header.method)
             guard let handler = handlers[interface] else { throw VarlinkError.interfaceNotFound(interface) }
             call = VarlinkServerCall(

@@ -1,0 +1,107 @@
+import Engine
+import FoundationEssentials
+import PodmanAPI
+
+extension IoPodman.ContainerStatus {
+    init(_ status: ContainerStatus) {
+        switch status {
+        case .configured: self = .configured
+        case .created: self = .created
+        case .running: self = .running
+        case .paused: self = .paused
+        case .stopped: self = .stopped
+        case .exited: self = .exited
+        case .removing: self = .removing
+        }
+    }
+}
+
+/// RFC 3339 times, as the interface writes them.
+enum Time {
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    static func parse(_ text: String, argument: String) throws(IoPodmanError) -> Date {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+            return date
+        }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        throw .invalidArgument(argument: argument, reason: "'\(text)' is not an RFC 3339 time")
+    }
+}
+
+extension IoPodman.Container {
+    init(_ summary: ContainerSummary) {
+        self.init(
+            id: summary.id, name: summary.name, image: summary.image, command: summary.command,
+            status: .init(summary.status), exitCode: summary.exitCode.map(Int.init), created: Time.format(summary.createdAt),
+            labels: summary.labels)
+    }
+}
+
+extension IoPodman.Mount {
+    init(_ mount: BindMount) {
+        self.init(source: mount.source, destination: mount.destination, readOnly: mount.readOnly)
+    }
+}
+
+extension IoPodman.ContainerConfig {
+    init(_ config: ContainerConfig) {
+        self.init(
+            imageId: config.imageID, image: config.imageName, command: config.command, env: config.environment,
+            workdir: config.workingDirectory, user: config.user, labels: config.labels, hostname: config.hostname,
+            tty: config.tty, stdin: config.stdin, network: config.network == .host ? .host : .none,
+            mounts: config.mounts.map(IoPodman.Mount.init), memory: config.limits.memoryBytes.map(Int.init),
+            pids: config.limits.pids.map(Int.init), cpus: config.limits.cpus, stopSignal: Int(config.stopSignal),
+            stopTimeout: Int(config.stopTimeout), readOnly: config.readOnlyRootfs, dependencies: config.dependencies)
+    }
+}
+
+extension IoPodman.ContainerState {
+    init(_ state: ContainerState) {
+        self.init(
+            status: .init(state.status), pid: Int(state.pid), conmonPid: Int(state.conmonPID),
+            exitCode: state.exitCode.map(Int.init), oomKilled: state.oomKilled, started: state.startedAt.map(Time.format),
+            finished: state.finishedAt.map(Time.format), mountPoint: state.mountPoint, mountCount: state.mountCount,
+            rootfs: state.rootfsKind.map { $0 == .overlay ? .overlay : .copy }, restartCount: state.restartCount)
+    }
+}
+
+extension IoPodman.ContainerInspect {
+    init(_ inspect: ContainerInspect) {
+        self.init(
+            id: inspect.config.id, name: inspect.config.name, created: Time.format(inspect.config.createdAt),
+            config: .init(inspect.config), state: .init(inspect.state), logPath: inspect.logPath,
+            bundlePath: inspect.bundlePath, runtime: inspect.runtime, dependencyNames: inspect.dependencyNames,
+            execSessions: inspect.execSessions.map {
+                IoPodman.ExecSession(
+                    id: $0.id, command: $0.command, pid: Int($0.pid), running: $0.running,
+                    exitCode: $0.exitCode.map(Int.init))
+            })
+    }
+}
+
+extension IoPodman.Image {
+    init(_ image: ImageRecord, containers: [String]) {
+        self.init(
+            id: image.id, names: image.names, digest: image.manifestDigest, created: image.created.map(Time.format),
+            size: Int(image.size), layers: image.layers, command: image.config.cmd, entrypoint: image.config.entrypoint,
+            env: image.config.env, workdir: image.config.workingDir, user: image.config.user,
+            labels: image.config.labels, architecture: image.architecture, os: image.os, containers: containers)
+    }
+}
+
+extension IoPodman.LogLine {
+    init(_ line: LogLine) {
+        self.init(time: Time.format(line.time), stream: line.stream == .stdout ? .stdout : .stderr, text: line.text)
+    }
+}
+
+extension IoPodman.Event {
+    init(_ event: EngineEvent) {
+        self.init(
+            time: Time.format(event.time), type: event.kind == .container ? .container : .image, action: event.action,
+            id: event.id, name: event.name, attributes: event.attributes)
+    }
+}

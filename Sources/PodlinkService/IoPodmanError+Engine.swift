@@ -1,0 +1,25 @@
+public import Engine
+public import PodmanAPI
+
+extension IoPodmanError {
+    /// The interface's error for an engine error: one declared error per engine code.
+    public init(_ error: EngineError) {
+        let subject = error.subject ?? ""
+        switch error.code {
+        case .noSuchContainer: self = .containerNotFound(id: subject)
+        case .noSuchImage: self = .imageNotFound(id: subject)
+        case .nameInUse: self = .nameInUse(name: subject)
+        case .invalidState:
+            self = .invalidState(
+                id: subject, state: error.state.map(IoPodman.ContainerStatus.init) ?? .configured,
+                operation: error.operation ?? "")
+        case .alreadyStopped: self = .alreadyStopped(id: subject)
+        case .dependenciesNotRunning: self = .dependenciesNotRunning(id: subject, dependencies: error.names)
+        case .runtimeError: self = .runtimeError(reason: error.message)
+        case .invalidArgument: self = .invalidArgument(argument: subject, reason: error.message)
+        case .imageInUse: self = .imageInUse(id: subject, containers: error.names)
+        case .noSuchExecSession: self = .invalidArgument(argument: "session", reason: error.message)
+        default: self = .internalError(reason: error.message)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Engine
+public import PodmanAPI
+public import Varlink
+
+extension PodmanService {
+    private func timeoutSeconds(_ value: Int?) throws(IoPodmanError) -> UInt32? {
+        guard let value else { return nil }
+        guard value >= 0, value <= Int(UInt32.max) else {
+            throw .invalidArgument(argument: "timeout", reason: "must be a number of seconds, 0 or more")
+        }
+        return UInt32(value)
+    }
+
+    private func signalNumber(_ value: Int?) throws(IoPodmanError) -> Int32 {
+        guard let value else { return 9 }
+        guard (1...64).contains(value) else { throw .invalidArgument(argument: "signal", reason: "\(value) is not a signal") }
+        return Int32(value)
+    }
+
+    /// Resolves the container's id, runs `body` with it and replies with the id.
+    private func onContainer(_ name: String, _ body: (String) async throws(EngineError) -> Void)
+        async throws(IoPodmanError) -> String
+    {
+        try await engineCall { () throws(EngineError) in
+            let id = try await engine.containerID(name)
+            try await body(id)
+            return id
+        }
+    }
+
+    public func initContainer(
+        _ parameters: IoPodman.InitContainer.Parameters, context: VarlinkCallContext<IoPodman.InitContainer.Reply>
+    ) async throws -> IoPodman.InitContainer.Reply {
+        .init(container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.initContainer(id) })
+    }
+
+    public func startContainer(
+        _ parameters: IoPodman.StartContainer.Parameters, context: VarlinkCallContext<IoPodman.StartContainer.Reply>
+    ) async throws -> IoPodman.StartContainer.Reply {
+        .init(container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.startContainer(id) })
+    }
+
+    public func stopContainer(
+        _ parameters: IoPodman.StopContainer.Parameters, context: VarlinkCallContext<IoPodman.StopContainer.Reply>
+    ) async throws -> IoPodman.StopContainer.Reply {
+        let timeout = try timeoutSeconds(parameters.timeout)
+        return .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.stopContainer(id, timeout: timeout)
+            })
+    }
+
+    public func restartContainer(
+        _ parameters: IoPodman.RestartContainer.Parameters,
+        context: VarlinkCallContext<IoPodman.RestartContainer.Reply>
+    ) async throws -> IoPodman.RestartContainer.Reply {
+        let timeout = try timeoutSeconds(parameters.timeout)
+        return .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.restartContainer(id, timeout: timeout)
+            })
+    }
+
+    public func killContainer(
+        _ parameters: IoPodman.KillContainer.Parameters, context: VarlinkCallContext<IoPodman.KillContainer.Reply>
+    ) async throws -> IoPodman.KillContainer.Reply {
+        let signal = try signalNumber(parameters.signal)
+        return .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.killContainer(id, signal: signal)
+            })
+    }
+
+    public func pauseContainer(
+        _ parameters: IoPodman.PauseContainer.Parameters, context: VarlinkCallContext<IoPodman.PauseContainer.Reply>
+    ) async throws -> IoPodman.PauseContainer.Reply {
+        .init(container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.pauseContainer(id) })
+    }
+
+    public func unpauseContainer(
+        _ parameters: IoPodman.UnpauseContainer.Parameters,
+        context: VarlinkCallContext<IoPodman.UnpauseContainer.Reply>
+    ) async throws -> IoPodman.UnpauseContainer.Reply {
+        .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.unpauseContainer(id) })
+    }
+
+    public func waitContainer(
+        _ parameters: IoPodman.WaitContainer.Parameters, context: VarlinkCallContext<IoPodman.WaitContainer.Reply>
+    ) async throws -> IoPodman.WaitContainer.Reply {
+        let code = try await engineCall { () throws(EngineError) in try await engine.waitContainer(parameters.name) }
+        return .init(exitcode: Int(code))
+    }
+
+    public func cleanupContainer(
+        _ parameters: IoPodman.CleanupContainer.Parameters,
+        context: VarlinkCallContext<IoPodman.CleanupContainer.Reply>
+    ) async throws -> IoPodman.CleanupContainer.Reply {
+        .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.cleanupContainer(id) })
+    }
+
+    public func syncContainer(
+        _ parameters: IoPodman.SyncContainer.Parameters, context: VarlinkCallContext<IoPodman.SyncContainer.Reply>
+    ) async throws -> IoPodman.SyncContainer.Reply {
+        let state = try await engineCall { () throws(EngineError) in try await engine.syncContainer(parameters.name) }
+        return .init(state: .init(state))
+    }
+
+    public func refreshContainers(
+        _ parameters: IoPodman.RefreshContainers.Parameters,
+        context: VarlinkCallContext<IoPodman.RefreshContainers.Reply>
+    ) async throws -> IoPodman.RefreshContainers.Reply {
+        try await engineCall { () throws(EngineError) in try await engine.refresh() }
+        return .init()
+    }
+
+    public func batchContainer(
+        _ parameters: IoPodman.BatchContainer.Parameters, context: VarlinkCallContext<IoPodman.BatchContainer.Reply>
+    ) async throws -> IoPodman.BatchContainer.Reply {
+        struct Step {
+            var operation: IoPodman.BatchOperation.Operation
+            var timeout: UInt32?
+            var signal: Int32
+        }
+        var steps: [Step] = []
+        for operation in parameters.operations {
+            steps.append(
+                Step(
+                    operation: operation.operation, timeout: try timeoutSeconds(operation.timeout),
+                    signal: try signalNumber(operation.signal)))
+        }
+        let state = try await engineCall { () throws(EngineError) in
+            try await engine.batch(parameters.name) { (batch) throws(EngineError) -> ContainerState in
+                for step in steps {
+                    switch step.operation {
+                    case .init_: try await batch.initialize()
+                    case .start: try await batch.start()
+                    case .stop: try await batch.stop(timeout: step.timeout)
+                    case .kill: try await batch.kill(signal: step.signal)
+                    case .pause: try await batch.pause()
+                    case .unpause: try await batch.unpause()
+                    case .restart: try await batch.restart(timeout: step.timeout)
+                    case .sync: try await batch.sync()
+                    }
+                }
+                return batch.state
+            }
+        }
+        return .init(state: .init(state))
+    }
+
+    public func containerCheckpoint(
+        _ parameters: IoPodman.ContainerCheckpoint.Parameters,
+        context: VarlinkCallContext<IoPodman.ContainerCheckpoint.Reply>
+    ) async throws -> IoPodman.ContainerCheckpoint.Reply {
+        throw VarlinkError.methodNotImplemented(context.method)
+    }
+
+    public func containerRestore(
+        _ parameters: IoPodman.ContainerRestore.Parameters,
+        context: VarlinkCallContext<IoPodman.ContainerRestore.Reply>
+    ) async throws -> IoPodman.ContainerRestore.Reply {
+        throw VarlinkError.methodNotImplemented(context.method)
+    }
+}
