@@ -1,0 +1,36 @@
+public import PodmanAPI
+
+extension IoPodmanError {
+    /// The error in a person's words, as Podman would say it (`no container with name or ID "x" found`).
+    public var humanDescription: String {
+        switch self {
+        case .containerNotFound(let id):
+            return "no container with name or ID \"\(id)\" found"
+        case .imageNotFound(let id):
+            return "no image with name or ID \"\(id)\" found"
+        case .nameInUse(let name):
+            return "the container name \"\(name)\" is already in use: remove that container to reuse the name"
+        case .invalidState(let id, let state, let operation):
+            return "cannot \(operation) container \(Self.short(id)): it is \(state.rawValue)"
+        case .alreadyStopped(let id):
+            return "container \(Self.short(id)) is not running"
+        case .dependenciesNotRunning(let id, let dependencies):
+            return "cannot start container \(Self.short(id)): dependencies not running: "
+                + dependencies.joined(separator: ", ")
+        case .imageInUse(let id, let containers):
+            return "image \(Self.short(id)) is in use by containers \(containers.joined(separator: ", ")): "
+                + "remove them first, or force"
+        case .runtimeError(let reason):
+            return "OCI runtime error: \(reason)"
+        case .invalidArgument(let argument, let reason):
+            return "invalid \(argument): \(reason)"
+        case .internalError(let reason):
+            return "internal error: \(reason)"
+        }
+    }
+
+    /// The first 12 digits of a 64-digit id; other text as it is.
+    static func short(_ id: String) -> String {
+        id.count == 64 && id.allSatisfy(\.isHexDigit) ? String(id.prefix(12)) : id
+    }
+}

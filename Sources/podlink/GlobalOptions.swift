@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import PodlinkClient
+import PodmanAPI
+import Varlink
+
+/// How to reach the service; every command takes these.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        name: [.customLong("url"), .customLong("address")],
+        help: ArgumentHelp(
+            "The service's varlink address: unix:/path, unix:@name or tcp:host:port (default: $\(Podlink.addressVariable), else \(Podlink.defaultAddress)).",
+            valueName: "address"))
+    var url: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Reach the service through a command that speaks varlink on its standard input and output, such as 'ssh host podlinkd --bridge'.",
+            valueName: "command"))
+    var bridge: String?
+
+    /// The address used when no bridge is given.
+    var address: String {
+        if let url { return url }
+        if let value = ProcessInfo.processInfo.environment[Podlink.addressVariable], !value.isEmpty { return value }
+        return Podlink.defaultAddress
+    }
+
+    /// Connects, runs `body` with the client, and closes the connection.
+    func withClient<T>(_ body: (IoPodmanClient) async throws -> T) async throws -> T {
+        let endpoint: Podlink.Endpoint
+        let place: String
+        if let bridge {
+            let command = try ShellWords.split(bridge)
+            guard !command.isEmpty else { throw CLIError("--bridge needs a command") }
+            endpoint = .bridge(command)
+            place = "bridge \(bridge)"
+        } else {
+            endpoint = .address(address)
+            place = address
+        }
+        let client: IoPodmanClient
+        let connection: VarlinkConnection
+        do {
+            (client, connection) = try await Podlink.connect(endpoint)
+        } catch {
+            throw CLIError(
+                "cannot connect to the Podlink service at \(place): \(Podlink.describe(error)) "
+                    + "(is podlinkd running? set --url or $\(Podlink.addressVariable))")
+        }
+        do {
+            let result = try await body(client)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import PodlinkClient
+import PodmanAPI
+import Synchronization
+import Testing
+import Varlink
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A podlinkd process with storage of its own under /dev/shm, and a test image.
+final class PodlinkdFixture: @unchecked Sendable {
+    static let root = ProcessInfo.processInfo.environment["PODLINK_TEST_TMP"] ?? "/dev/shm"
+    static var products: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
+    static var podlinkd: String { products + "/podlinkd" }
+    static var repository: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+    static var available: Bool {
+        FileManager.default.isExecutableFile(atPath: podlinkd) && FileManager.default.isExecutableFile(atPath: "/usr/bin/runc")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/conmon") && getuid() == 0
+    }
+
+    /// The OCI layout every test loads, built once per process.
+    static let image: String = {
+        let path = root + "/podlink-e2e-image-\(getpid())"
+        if !FileManager.default.fileExists(atPath: path + "/index.json") {
+            let result = run([repository + "/scripts/make-test-image.sh", path, "latest"])
+            precondition(result.status == 0, "cannot build the test image: \(result.error)")
+        }
+        return path
+    }()
+
+    let directory: String
+    let socket: String
+    var process: Process?
+
+    init(arguments: [String] = [], socketMode: String? = nil) throws {
+        directory = Self.root + "/podlink-e2e-\(UUID().uuidString.prefix(12))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        socket = directory + "/io.podman"
+        try start(arguments: arguments, socketMode: socketMode)
+    }
+
+    var storageArguments: [String] {
+        ["--storage-root", directory + "/storage", "--run-root", directory + "/run"]
+    }
+
+    func start(arguments: [String] = [], socketMode: String? = nil) throws {
+        let address = "unix:\(socket)" + (socketMode.map { ";mode=\($0)" } ?? "")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.podlinkd)
+        process.arguments = ["--address", address, "--timeout", "0", "--config", "/nonexistent"] + storageArguments
+            + arguments
+        let log = FileHandle(forWritingAtPath: directory + "/log") ?? {
+            FileManager.default.createFile(atPath: directory + "/log", contents: nil)
+            return FileHandle(forWritingAtPath: directory + "/log")!
+        }()
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        self.process = process
+        guard Self.waitForSocket(socket) else {
+            throw Failure(description: "podlinkd did not listen: \(self.log)")
+        }
+    }
+
+    var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Stops the service and removes every container and the storage.
+    func tearDown() async {
+        if let (client, connection) = try? await connect() {
+            if let containers = try? await client.listContainers().containers {
+                for container in containers { _ = try? await client.removeContainer(name: container.id, force: true) }
+            }
+            await connection.close()
+        }
+        stop()
+        _ = Self.run(["umount", "-R", directory + "/storage"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func connect() async throws -> (IoPodmanClient, VarlinkConnection) {
+        let (client, connection) = try await Podlink.connect(.address("unix:\(socket)"))
+        return (client, connection)
+    }
+
+    /// A client with the test image loaded as `test:latest`.
+    func clientWithImage() async throws -> (IoPodmanClient, VarlinkConnection) {
+        let (client, connection) = try await connect()
+        _ = try await client.loadImage(name: "test:latest", inputFile: Self.image)
+        return (client, connection)
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func waitForSocket(_ path: String, timeout: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if connectable(path) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    static func connectable(_ path: String) -> Bool {
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+
+    struct Result: CustomStringConvertible {
+        var status: Int32
+        var output: String
+        var error: String
+        var description: String { "status \(status)\n\(output)\(error)" }
+    }
+
+    /// Runs a command to completion (output through files, so no pipe fills up).
+    @discardableResult
+    static func run(_ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil) -> Result {
+        let directory = root + "/podlink-run-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        FileManager.default.createFile(atPath: directory + "/out", contents: nil)
+        FileManager.default.createFile(atPath: directory + "/err", contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardOutput = FileHandle(forWritingAtPath: directory + "/out")
+        process.standardError = FileHandle(forWritingAtPath: directory + "/err")
+        process.standardInput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        do { try process.run() } catch { return Result(status: -1, output: "", error: "\(error)") }
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            done.wait()
+        }
+        return Result(
+            status: process.terminationStatus,
+            output: (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? "",
+            error: (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? "")
+    }
+}
