@@ -97,7 +97,10 @@ let package = Package(
         // The podman-like command line.
         .executableTarget(
             name: "podlink",
-            dependencies: ["PodlinkClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PodlinkClient", "PodmanAPI", "Varlink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CSpawn"], swiftSettings: swiftSettings),
