@@ -1,5 +1,5 @@
-public import PodmanAPI
-public import Varlink
+import PodmanAPI
+import Varlink
 
 extension Podlink {
     /// Any error a Podlink call throws, in a person's words: io.podman's errors as Podman says them, the standard

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import PodlinkClient
 import PodmanAPI
 import Varlink
@@ -26,6 +27,16 @@ struct GlobalOptions: ParsableArguments {
         return Podlink.defaultAddress
     }
 
+    /// Why connecting failed, in plain words for a missing or forbidden socket.
+    static func reason(_ error: any Error, _ address: String?) -> String {
+        if let address, address.hasPrefix("unix:/") {
+            let path = String(address.dropFirst(5).prefix { $0 != ";" })
+            if access(path, F_OK) != 0 { return "\(path) does not exist" }
+            if access(path, R_OK | W_OK) != 0 { return "permission denied on \(path)" }
+        }
+        return Podlink.describe(error)
+    }
+
     /// Connects, runs `body` with the client, and closes the connection.
     func withClient<T>(_ body: (IoPodmanClient) async throws -> T) async throws -> T {
         let endpoint: Podlink.Endpoint
@@ -45,7 +56,7 @@ struct GlobalOptions: ParsableArguments {
             (client, connection) = try await Podlink.connect(endpoint)
         } catch {
             throw CLIError(
-                "cannot connect to the Podlink service at \(place): \(Podlink.describe(error)) "
+                "cannot connect to the Podlink service at \(place): \(Self.reason(error, bridge == nil ? address : nil)) "
                     + "(is podlinkd running? set --url or $\(Podlink.addressVariable))")
         }
         do {

@@ -47,7 +47,7 @@ enum Human {
         var unit = lower.dropFirst(digits.count)
         if unit.hasSuffix("ib") { unit = unit.dropLast(2) } else if unit.hasSuffix("b") { unit = unit.dropLast() }
         let factors: [Substring: Double] = [
-            "": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": Double(1 << 40), "p": Double(1 << 50),
+            "": 1, "k": 1024, "m": 1_048_576, "g": 1_073_741_824, "t": 1_099_511_627_776, "p": 1_125_899_906_842_624,
         ]
         guard let factor = factors[unit] else { return nil }
         return Int(number * factor)

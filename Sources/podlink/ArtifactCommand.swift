@@ -1,0 +1,10 @@
+import ArgumentParser
+import PodmanAPI
+
+/// `podlink artifact`
+struct ArtifactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "artifact",
+        abstract: "Store, read and remove files kept with a container.",
+        subcommands: [ArtifactAddCommand.self, ArtifactGetCommand.self, ArtifactRmCommand.self])
+}

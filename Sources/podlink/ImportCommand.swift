@@ -1,0 +1,51 @@
+import ArgumentParser
+import PodmanAPI
+import Foundation
+
+/// `podlink import`
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Make an image of one layer from a root filesystem tarball.",
+        discussion: "The tarball is read by the service on its host; a relative path is made absolute here first.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: ArgumentHelp("Set CMD, ENV or WORKDIR of the image (Dockerfile syntax).", valueName: "instruction"))
+    var change: [String] = []
+    @Argument(help: "The tarball.") var tarball: String
+    @Argument(help: "The image's name (repository[:tag]).") var reference: String?
+
+    func run() async throws {
+        var command: [String]?
+        var env: [String] = []
+        var workdir: String?
+        for instruction in change {
+            let parts = instruction.split(separator: " ", maxSplits: 1).map(String.init)
+            let value = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            switch parts.first?.uppercased() {
+            case "CMD":
+                if value.hasPrefix("["), let array = try? JSONDecoder().decode([String].self, from: Data(value.utf8)) {
+                    command = array
+                } else {
+                    command = ["/bin/sh", "-c", value]
+                }
+            case "ENV":
+                env.append(value.contains("=") ? value : value.replacingOccurrences(of: " ", with: "="))
+            case "WORKDIR":
+                workdir = value
+            default:
+                throw CLIError("unsupported --change \"\(instruction)\": podlink supports CMD, ENV and WORKDIR")
+            }
+        }
+        let path = Paths.absolute(tarball)
+        let id = try await global.withClient { client in
+            try await Progress.run("Importing \(path)", done: { "Imported \($0)" }) {
+                try await client.importImage(
+                    source: path, reference: reference, command: command, env: env.isEmpty ? nil : env,
+                    workdir: workdir
+                ).image
+            }
+        }
+        Console.line(id)
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import PodmanAPI
+
+/// `podlink pause`
+struct PauseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pause", abstract: "Freeze running containers.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Containers, by name or id.") var containers: [String]
+
+    func run() async throws {
+        try await global.withClient { client in
+            try await Targets.each(containers) { name in
+                _ = try await client.pauseContainer(name: name)
+                Console.line(name)
+            }
+        }
+    }
+}
