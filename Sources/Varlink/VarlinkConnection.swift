@@ -167,9 +167,17 @@ public final class VarlinkConnection: VarlinkTransport {
     public func close() async {
         try? await channel.close()
         if let child {
+            // Reap the child on NIO's thread pool (waitpid blocks); SIGKILL if it ignores SIGTERM for 5 s.
             kill(child, SIGTERM)
-            var status: Int32 = 0
-            waitpid(child, &status, 0)
+            _ = try? await NIOThreadPool.singleton.runIfActive {
+                var status: Int32 = 0
+                for _ in 0..<500 {
+                    if waitpid(child, &status, WNOHANG) != 0 { return }
+                    usleep(10_000)
+                }
+                kill(child, SIGKILL)
+                waitpid(child, &status, 0)
+            }
         }
         if let cleanupPath {
             unlink(cleanupPath + "/socket")

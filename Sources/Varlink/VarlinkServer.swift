@@ -40,6 +40,8 @@ public final class VarlinkServer: Sendable {
         var shuttingDown = false
         var idleSince: ContinuousClock.Instant = .now
         var acceptedTotal = 0
+        /// Accepted connections not yet registered by their task (they count as open for the idle timeout).
+        var pending = 0
         var accept: AsyncStream<Accepted>.Continuation?
     }
 
@@ -105,7 +107,9 @@ public final class VarlinkServer: Sendable {
                     do {
                         try await server.executeThenClose { inbound in
                             for try await connection in inbound {
+                                self.state.withLock { $0.pending += 1 }
                                 if case .terminated = continuation.yield(connection) {
+                                    self.state.withLock { $0.pending -= 1 }
                                     // Shutting down: close it properly (an async channel must be finished).
                                     try? await connection.executeThenClose { _, _ in }
                                 }
@@ -143,6 +147,7 @@ public final class VarlinkServer: Sendable {
                     return try Accepted(wrappingChannelSynchronously: channel)
                 }
             }
+        state.withLock { $0.pending += 1 }
         await serve(connection, peer: nil)
     }
 
@@ -168,7 +173,9 @@ public final class VarlinkServer: Sendable {
 
     private func watchIdle(timeout: Duration) async {
         while !Task.isCancelled {
-            let (idle, since, down) = state.withLock { ($0.connections.isEmpty, $0.idleSince, $0.shuttingDown) }
+            let (idle, since, down) = state.withLock {
+                ($0.connections.isEmpty && $0.pending == 0, $0.idleSince, $0.shuttingDown)
+            }
             if down { return }
             if idle && ContinuousClock.now - since >= timeout {
                 logger.info("idle for \(timeout), exiting")
@@ -199,6 +206,7 @@ public final class VarlinkServer: Sendable {
 
     private func register(_ channel: any Channel) -> Bool {
         state.withLock { state in
+            state.pending -= 1
             if state.shuttingDown { return false }
             state.connections[ObjectIdentifier(channel)] = Connection(channel: channel, busy: false)
             state.acceptedTotal += 1

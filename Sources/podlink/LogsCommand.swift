@@ -20,8 +20,8 @@ struct LogsCommand: AsyncParsableCommand {
         let until = try until.map { try RFC3339Time.argument($0, option: "--until") }
         try await global.withClient { client in
             if follow {
-                let replies = client.getContainerLogs(name: container, tail: tail, since: since, until: until, .more)
-                for try await reply in replies { Self.write(reply.lines, timestamps: timestamps) }
+                var follower = LogFollower(client, container: container, timestamps: timestamps)
+                try await follower.follow(tail: tail, since: since, until: until)
             } else {
                 let reply = try await client.getContainerLogs(name: container, tail: tail, since: since, until: until)
                 Self.write(reply.lines, timestamps: timestamps)

@@ -18,7 +18,11 @@ struct RmCommand: AsyncParsableCommand {
         try await global.withClient { client in
             let names = all ? try await client.listContainers().containers.map(\.id) : containers
             try await Targets.each(names) { name in
-                _ = try await client.removeContainer(name: name, force: force)
+                do {
+                    _ = try await client.removeContainer(name: name, force: force)
+                } catch IoPodmanError.invalidState(_, let state, _) where state == .running || state == .paused {
+                    throw CLIError("cannot remove container \(name): it is \(state.rawValue) (use --force to kill it first)")
+                }
                 Console.line(name)
             }
         }

@@ -38,9 +38,8 @@ struct RunCommand: AsyncParsableCommand {
                 Console.line(id)
                 return 0
             }
-            for try await reply in client.getContainerLogs(name: id, .more) {
-                LogsCommand.write(reply.lines, timestamps: false)
-            }
+            var follower = LogFollower(client, container: id, timestamps: false)
+            try await follower.follow()
             let code = try await client.waitContainer(name: id).exitcode
             if rm { _ = try await client.removeContainer(name: id, force: true) }
             return Int32(truncatingIfNeeded: code)

@@ -8,7 +8,7 @@ import Varlink
 @Suite("io.podman end to end", .enabled(if: PodlinkdFixture.available))
 struct ContainerAPITests {
     func withService(_ body: (IoPodmanClient, PodlinkdFixture) async throws -> Void) async throws {
-        let fixture = try PodlinkdFixture()
+        let fixture = try await PodlinkdFixture()
         let (client, connection) = try await fixture.clientWithImage()
         do {
             try await body(client, fixture)
@@ -158,7 +158,7 @@ struct ContainerAPITests {
             try await client.unmountContainer(name: "box")
             let tar = fixture.directory + "/box.tar"
             #expect(try await client.exportContainer(name: "box", path: tar).tarfile == tar)
-            let listing = PodlinkdFixture.run(["tar", "-tf", tar])
+            let listing = await PodlinkdFixture.run(["tar", "-tf", tar])
             #expect(listing.output.split(separator: "\n").contains { $0.hasSuffix("made-inside") })
             await #expect { try await client.exportContainer(name: "box", path: "relative.tar") } throws: { error in
                 isError(error) { if case .invalidArgument("path", _) = $0 { true } else { false } }

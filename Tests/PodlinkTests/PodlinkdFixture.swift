@@ -29,7 +29,7 @@ final class PodlinkdFixture: @unchecked Sendable {
     static let image: String = {
         let path = root + "/podlink-e2e-image-\(getpid())"
         if !FileManager.default.fileExists(atPath: path + "/index.json") {
-            let result = run([repository + "/scripts/make-test-image.sh", path, "latest"])
+            let result = runBlocking([repository + "/scripts/make-test-image.sh", path, "latest"])
             precondition(result.status == 0, "cannot build the test image: \(result.error)")
         }
         return path
@@ -39,18 +39,18 @@ final class PodlinkdFixture: @unchecked Sendable {
     let socket: String
     var process: Process?
 
-    init(arguments: [String] = [], socketMode: String? = nil) throws {
+    init(arguments: [String] = [], socketMode: String? = nil) async throws {
         directory = Self.root + "/podlink-e2e-\(UUID().uuidString.prefix(12))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = directory + "/io.podman"
-        try start(arguments: arguments, socketMode: socketMode)
+        try await start(arguments: arguments, socketMode: socketMode)
     }
 
     var storageArguments: [String] {
         ["--storage-root", directory + "/storage", "--run-root", directory + "/run"]
     }
 
-    func start(arguments: [String] = [], socketMode: String? = nil) throws {
+    func start(arguments: [String] = [], socketMode: String? = nil) async throws {
         let address = "unix:\(socket)" + (socketMode.map { ";mode=\($0)" } ?? "")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.podlinkd)
@@ -65,17 +65,26 @@ final class PodlinkdFixture: @unchecked Sendable {
         process.standardOutput = log
         try process.run()
         self.process = process
-        guard Self.waitForSocket(socket) else {
+        guard await Self.waitForSocket(socket) else {
             throw Failure(description: "podlinkd did not listen: \(self.log)")
         }
     }
 
     var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
 
-    func stop() {
+    /// Stops the service (SIGTERM) and waits for it, off the cooperative thread pool.
+    func stop() async {
         guard let process, process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        await Self.offPool { process.waitUntilExit() }
+    }
+
+    /// Runs blocking work on a thread of its own: the cooperative pool has as many threads as cores (two here),
+    /// and tests running in parallel must not block it.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
     }
 
     /// Stops the service and removes every container and the storage.
@@ -86,8 +95,8 @@ final class PodlinkdFixture: @unchecked Sendable {
             }
             await connection.close()
         }
-        stop()
-        _ = Self.run(["umount", "-R", directory + "/storage"])
+        await stop()
+        _ = await Self.run(["umount", "-R", directory + "/storage"])
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -105,11 +114,11 @@ final class PodlinkdFixture: @unchecked Sendable {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    static func waitForSocket(_ path: String, timeout: Double = 30) -> Bool {
+    static func waitForSocket(_ path: String, timeout: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if connectable(path) { return true }
-            usleep(20_000)
+            try? await Task.sleep(for: .milliseconds(20))
         }
         return false
     }
@@ -136,9 +145,18 @@ final class PodlinkdFixture: @unchecked Sendable {
         var description: String { "status \(status)\n\(output)\(error)" }
     }
 
-    /// Runs a command to completion (output through files, so no pipe fills up).
+    /// Runs a command to completion, off the cooperative pool.
     @discardableResult
-    static func run(_ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil) -> Result {
+    static func run(_ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil) async -> Result
+    {
+        await offPool { runBlocking(arguments, timeout: timeout, environment: environment) }
+    }
+
+    /// Runs a command to completion (output through files, so no pipe fills up), blocking the calling thread.
+    @discardableResult
+    static func runBlocking(_ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil)
+        -> Result
+    {
         let directory = root + "/podlink-run-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -13,10 +13,10 @@ struct PeerTests {
     static var ready: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
     /// Starts `command` serving on a fresh unix socket; returns the process and the socket path.
-    static func serve(_ command: [String], log: String) throws -> (Process, String) {
+    static func serve(_ command: [String], log: String) async throws -> (Process, String) {
         let path = TestSupport.temporaryDirectory() + "/socket"
         let process = try TestSupport.start(command.map { $0.replacingOccurrences(of: "PATH", with: path) }, log: log)
-        guard TestSupport.waitForSocket(path) else {
+        guard await TestSupport.waitForSocket(path) else {
             process.terminate()
             throw RawSocket.Failure(message: "server did not listen: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
@@ -24,18 +24,18 @@ struct PeerTests {
     }
 
     @Test(.enabled(if: ready && TestSupport.havePython))
-    func pythonClientCertifiesOurServer() throws {
-        let (server, path) = try Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
+    func pythonClientCertifiesOurServer() async throws {
+        let (server, path) = try await Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
-        let result = TestSupport.run(
+        let result = await TestSupport.run(
             ["python3", "-m", "varlink.tests.test_certification", "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.contains("Certification passed"))
     }
 
     @Test(.enabled(if: ready && TestSupport.havePython))
-    func pythonClientCertifiesOurServerThroughSocketActivation() {
-        let result = TestSupport.run([
+    func pythonClientCertifiesOurServerThroughSocketActivation() async {
+        let result = await TestSupport.run([
             "python3", "-m", "varlink.tests.test_certification", "--client",
             "--activate=\(Self.binary) --varlink=$VARLINK_ADDRESS",
         ])
@@ -44,47 +44,47 @@ struct PeerTests {
     }
 
     @Test(.enabled(if: ready && TestSupport.have("varlink-go-certification")))
-    func goClientCertifiesOurServer() throws {
-        let (server, path) = try Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
+    func goClientCertifiesOurServer() async throws {
+        let (server, path) = try await Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
-        let result = TestSupport.run(["varlink-go-certification", "-client", "-varlink=unix:\(path)"])
+        let result = await TestSupport.run(["varlink-go-certification", "-client", "-varlink=unix:\(path)"])
         let lines = result.output.split(separator: "\n")
         #expect(lines.last == "End: 'true'", "\(result.output)\(result.error)")
     }
 
     @Test(.enabled(if: ready && TestSupport.havePython))
-    func ourClientCertifiesThePythonServer() throws {
-        let (server, path) = try Self.serve(
+    func ourClientCertifiesThePythonServer() async throws {
+        let (server, path) = try await Self.serve(
             ["python3", "-m", "varlink.tests.test_certification", "--varlink=unix:PATH"],
             log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
-        let result = TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
+        let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.hasSuffix("Certification passed\n"))
     }
 
     @Test(.enabled(if: ready && TestSupport.have("varlink-go-certification")))
-    func ourClientCertifiesTheGoServer() throws {
-        let (server, path) = try Self.serve(
+    func ourClientCertifiesTheGoServer() async throws {
+        let (server, path) = try await Self.serve(
             ["varlink-go-certification", "-varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
-        let result = TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
+        let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.hasSuffix("Certification passed\n"))
     }
 
     @Test(.enabled(if: ready))
-    func ourClientActivatesAndBridgesOurServer() {
-        let activated = TestSupport.run([Self.binary, "--client", "--activate=\(Self.binary) --varlink=$VARLINK_ADDRESS"])
+    func ourClientActivatesAndBridgesOurServer() async {
+        let activated = await TestSupport.run([Self.binary, "--client", "--activate=\(Self.binary) --varlink=$VARLINK_ADDRESS"])
         #expect(activated.status == 0 && activated.output.hasSuffix("Certification passed\n"), "\(activated)")
-        let bridged = TestSupport.run([Self.binary, "--client", "--bridge=\(Self.binary) --stdio"])
+        let bridged = await TestSupport.run([Self.binary, "--client", "--bridge=\(Self.binary) --stdio"])
         #expect(bridged.status == 0 && bridged.output.hasSuffix("Certification passed\n"), "\(bridged)")
     }
 
     @Test(.enabled(if: ready && TestSupport.havePython))
-    func ourClientDetectsAWrongServer() throws {
+    func ourClientDetectsAWrongServer() async throws {
         // The python server is certified by the python client; a server that answers wrongly must fail our client.
-        let (server, path) = try Self.serve(
+        let (server, path) = try await Self.serve(
             ["python3", "-c", """
             import sys, socket, os, json
             path = sys.argv[1]
@@ -103,7 +103,7 @@ struct PeerTests {
                         c.sendall(json.dumps({"parameters": reply}).encode() + b"\\0")
             """, "PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
-        let result = TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
+        let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status != 0)
         #expect(result.output.contains("Test01: expected true, got false"))
     }
@@ -115,8 +115,8 @@ struct PeerTests {
         let activator = try TestSupport.start(
             ["systemd-socket-activate", "-l", path, Self.binary, "--timeout=1"], log: log)
         defer { if activator.isRunning { activator.terminate() } }
-        #expect(TestSupport.waitForSocket(path))
-        let result = TestSupport.run(
+        #expect(await TestSupport.waitForSocket(path))
+        let result = await TestSupport.run(
             ["python3", "-m", "varlink.tests.test_certification", "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0 && result.output.contains("Certification passed"), "\(result.output)\(result.error)")
         // The service exits after a second without connections; systemd-socket-activate exits with it.
@@ -127,14 +127,14 @@ struct PeerTests {
     }
 
     @Test(.enabled(if: ready && TestSupport.havePython))
-    func genericToolsIntrospectOurService() throws {
-        let (server, path) = try Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
+    func genericToolsIntrospectOurService() async throws {
+        let (server, path) = try await Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
-        let info = TestSupport.run(["python3", "-m", "varlink.cli", "info", "unix:\(path)"])
+        let info = await TestSupport.run(["python3", "-m", "varlink.cli", "info", "unix:\(path)"])
         #expect(info.output.contains("Vendor: Podlink"), "\(info.output)\(info.error)")
         #expect(info.output.contains("Product: varlink-certification"))
         #expect(info.output.contains("org.varlink.certification"))
-        let help = TestSupport.run(["python3", "-m", "varlink.cli", "help", "unix:\(path)/org.varlink.certification"])
+        let help = await TestSupport.run(["python3", "-m", "varlink.cli", "help", "unix:\(path)/org.varlink.certification"])
         #expect(help.output.contains("interface org.varlink.certification"), "\(help.output)\(help.error)")
         #expect(help.output.contains("method Test10(client_id: string, mytype: MyType) -> (string: string)"))
     }

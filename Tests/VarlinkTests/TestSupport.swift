@@ -32,7 +32,7 @@ enum TestSupport {
     }
 
     static var havePython: Bool {
-        run(["python3", "-c", "import varlink"], timeout: 20).status == 0
+        runBlocking(["python3", "-c", "import varlink"], timeout: 20).status == 0
     }
 
     struct Result {
@@ -41,9 +41,21 @@ enum TestSupport {
         var error: String
     }
 
-    /// Runs a command to completion (killed after `timeout` seconds).
+    /// Runs a command to completion (killed after `timeout` seconds), off the cooperative thread pool.
     @discardableResult
-    static func run(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil) -> Result {
+    static func run(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil) async -> Result
+    {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: runBlocking(arguments, timeout: timeout, environment: environment)) }
+                .start()
+        }
+    }
+
+    /// Runs a command to completion, blocking the calling thread.
+    @discardableResult
+    static func runBlocking(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil)
+        -> Result
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -91,14 +103,14 @@ enum TestSupport {
     }
 
     /// Waits until a unix socket accepts connections.
-    static func waitForSocket(_ path: String, timeout: Double = 20) -> Bool {
+    static func waitForSocket(_ path: String, timeout: Double = 20) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let socket = try? RawSocket(path: path) {
                 socket.close()
                 return true
             }
-            usleep(20_000)
+            try? await Task.sleep(for: .milliseconds(20))
         }
         return false
     }

@@ -158,7 +158,7 @@ struct TransportTests {
         let path = TestSupport.temporaryDirectory() + "/socket"
         let server = try TestSupport.start([TestSupport.certificationBinary, "--varlink=unix:\(path)"])
         defer { server.terminate() }
-        #expect(TestSupport.waitForSocket(path))
+        #expect(await TestSupport.waitForSocket(path))
         func descriptors() -> Int {
             (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.processIdentifier)/fd").count) ?? -1
         }

@@ -23,7 +23,7 @@ import (
 const text = "hello from go"
 
 func step(name, detail string) {
-	fmt.Printf("%-16s%s\n", name, detail)
+	fmt.Printf("%-18s%s\n", name, detail)
 }
 
 func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, error) {

@@ -18,7 +18,7 @@ TEXT = "hello from python"
 
 
 def step(name, detail=""):
-    print(f"{name:<16}{detail}", flush=True)
+    print(f"{name:<18}{detail}", flush=True)
 
 
 def describe(error):

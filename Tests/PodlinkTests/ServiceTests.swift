@@ -1,0 +1,153 @@
+import Foundation
+import PodlinkClient
+import PodmanAPI
+import Testing
+import Varlink
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// podlinkd as a service: permissions, idle exit, socket activation, bridge, introspection, and containers that
+/// outlive it.
+@Suite("podlinkd as a service", .enabled(if: PodlinkdFixture.available))
+struct ServiceTests {
+    /// A call made as `nobody` with Debian's own python (no varlink package needed).
+    static let rawCall = """
+        import socket, sys
+        s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+        s.sendall(b'{"method":"io.podman.GetVersion"}\\0')
+        data = b""
+        while not data.endswith(b"\\0"):
+            chunk = s.recv(4096)
+            if not chunk: break
+            data += chunk
+        print(data.rstrip(b"\\0").decode())
+        """
+
+    @Test func peersOtherThanRootAndTheGroupArePermissionDenied() async throws {
+        let fixture = try await PodlinkdFixture(socketMode: "0666")
+        chmod(fixture.directory, 0o755)
+        let asNobody = await PodlinkdFixture.run([
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", Self.rawCall,
+            fixture.socket,
+        ])
+        #expect(asNobody.output.contains(#""error":"org.varlink.service.PermissionDenied""#), "\(asNobody)")
+        let asRoot = await PodlinkdFixture.run(["/usr/bin/python3", "-c", Self.rawCall, fixture.socket])
+        #expect(asRoot.output.contains(#""version""#), "\(asRoot)")
+        await fixture.stop()
+        // Members of the configured group may call.
+        try await fixture.start(arguments: ["--group", "nogroup"], socketMode: "0666")
+        let asGroup = await PodlinkdFixture.run([
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", Self.rawCall,
+            fixture.socket,
+        ])
+        #expect(asGroup.output.contains(#""version""#), "\(asGroup)")
+        await fixture.tearDown()
+    }
+
+    @Test func socketDirectoryAndModeByDefault() async throws {
+        let directory = PodlinkdFixture.root + "/podlink-sock-\(UUID().uuidString.prefix(8))"
+        let socket = directory + "/podman/io.podman"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PodlinkdFixture.podlinkd)
+        process.arguments = [
+            "--address", "unix:\(socket)", "--timeout", "0", "--storage-root", directory + "/storage", "--run-root",
+            directory + "/run",
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        #expect(await PodlinkdFixture.waitForSocket(socket))
+        var info = stat()
+        #expect(stat(directory + "/podman", &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(stat(socket, &info) == 0 && info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func idleExitOnlyWithoutConnections() async throws {
+        let fixture = try await PodlinkdFixture()
+        await fixture.stop()
+        try await fixture.start(arguments: ["--timeout", "1"])
+        let (client, connection) = try await fixture.connect()
+        try await Task.sleep(for: .milliseconds(2500))
+        #expect(fixture.process?.isRunning == true, "exited while a connection was open")
+        #expect(try await client.getVersion().remoteApiVersion == IoPodman.apiVersion)
+        await connection.close()
+        let deadline = Date().addingTimeInterval(10)
+        while fixture.process?.isRunning == true && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(fixture.process?.isRunning == false, "did not exit when idle")
+        #expect(fixture.process?.terminationStatus == 0)
+        await fixture.tearDown()
+    }
+
+    @Test func containersOutliveTheServiceAndTheNextOneSeesTheirExit() async throws {
+        let fixture = try await PodlinkdFixture()
+        do {
+            let (client, connection) = try await fixture.clientWithImage()
+            _ = try await client.createContainer(
+                create: .init(image: "test:latest", name: "survivor", command: ["sh", "-c", "sleep 2; exit 7"]))
+            _ = try await client.startContainer(name: "survivor")
+            await connection.close()
+        }
+        await fixture.stop()
+        try await Task.sleep(for: .seconds(3))
+        try await fixture.start()
+        let (client, connection) = try await fixture.connect()
+        #expect(try await client.waitContainer(name: "survivor").exitcode == 7)
+        let state = try await client.inspectContainer(name: "survivor").container.state
+        #expect(state.status == .exited && state.exitCode == 7)
+        await connection.close()
+        await fixture.tearDown()
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate")))
+    func socketActivatedLikeTheSystemdUnit() async throws {
+        let fixture = try await PodlinkdFixture()
+        await fixture.stop()
+        let socket = fixture.directory + "/activated"
+        let activator = Process()
+        activator.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        activator.arguments = ["-l", socket, "--fdname=varlink", PodlinkdFixture.podlinkd, "--timeout=1"]
+            + fixture.storageArguments
+        activator.standardError = FileHandle.nullDevice
+        activator.standardOutput = FileHandle.nullDevice
+        try activator.run()
+        #expect(await PodlinkdFixture.waitForSocket(socket))
+        let (client, connection) = try await Podlink.connect(.address("unix:\(socket)"))
+        #expect(try await client.getVersion().runtime == "runc")
+        await connection.close()
+        let deadline = Date().addingTimeInterval(10)
+        while activator.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!activator.isRunning, "the activated service did not exit when idle")
+        await fixture.tearDown()
+    }
+
+    @Test func bridgeAndActivationFromTheClient() async throws {
+        let fixture = try await PodlinkdFixture()
+        await fixture.stop()
+        let (bridged, bridge) = try await Podlink.connect(
+            .bridge([PodlinkdFixture.podlinkd, "--bridge"] + fixture.storageArguments))
+        #expect(try await bridged.getVersion().version == IoPodman.podlinkVersion)
+        await bridge.close()
+        let (activated, activation) = try await Podlink.connect(
+            .activate([PodlinkdFixture.podlinkd, "--timeout=5"] + fixture.storageArguments))
+        #expect(try await activated.listContainers().containers.isEmpty)
+        await activation.close()
+        await fixture.tearDown()
+    }
+
+    @Test(.enabled(if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0))
+    func genericToolsIntrospectTheService() async throws {
+        let fixture = try await PodlinkdFixture()
+        let info = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(fixture.socket)"])
+        #expect(info.output.contains("Vendor: Podlink") && info.output.contains("Product: podlinkd"), "\(info)")
+        #expect(info.output.contains("io.podman"))
+        let help = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "help", "unix:\(fixture.socket)/io.podman"])
+        #expect(help.output.contains("interface io.podman"), "\(help)")
+        #expect(help.output.contains("method WaitContainer(name: string) -> (exitcode: int)"))
+        await fixture.tearDown()
+    }
+}
