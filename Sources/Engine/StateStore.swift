@@ -109,10 +109,17 @@ final class StateStore: Sendable {
             .text(try encode(attributes)))
     }
 
-    /// Events matching `filter`, oldest first.
-    func events(_ filter: EventFilter) throws(EngineError) -> [EngineEvent] {
-        var sql = "SELECT seq, time, kind, action, id, name, attributes FROM events WHERE 1=1"
-        var values: [SQLiteValue] = []
+    /// The sequence number of the newest event (0 when none).
+    func lastEventSequence() throws(EngineError) -> Int64 {
+        try read { (db) throws(EngineError) in
+            try db.query("SELECT COALESCE(MAX(seq), 0) FROM events").first?.first?.integer ?? 0
+        }
+    }
+
+    /// Events matching `filter` (and newer than sequence `after`), oldest first.
+    func events(_ filter: EventFilter, after: Int64 = 0) throws(EngineError) -> [EngineEvent] {
+        var sql = "SELECT seq, time, kind, action, id, name, attributes FROM events WHERE seq > ?"
+        var values: [SQLiteValue] = [.integer(after)]
         if let since = filter.since {
             sql += " AND time >= ?"
             values.append(.real(since.timeIntervalSince1970))
