@@ -70,8 +70,9 @@ extension Engine {
         try await mountLocked(&record)
         do {
             let user = try OCISpec.resolveUser(record.config.user, rootfs: paths.merged)
-            let spec = OCISpec.make(config: record.config, rootfs: paths.merged, user: user)
+            let spec = OCISpec.make(config: record.config, rootfs: paths.merged, user: user, bundle: paths.bundle)
             try FileSystem.makeDirectories(paths.bundle)
+            try OCISpec.writeNetworkFiles(config: record.config, bundle: paths.bundle)
             try FileSystem.write(paths.configJSON, try spec.encoded())
             exits.clear(id)
             unlink(paths.pidFile)

@@ -90,7 +90,7 @@ final class StateStore: Sendable {
     /// Sets a value of the engine's own key/value table.
     func setMeta(_ key: String, _ value: String) throws(EngineError) {
         try write { (db) throws(EngineError) in
-            try db.run(
+            _ = try db.run(
                 "INSERT INTO engine_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 .text(key), .text(value))
         }

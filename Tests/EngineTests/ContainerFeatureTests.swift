@@ -275,10 +275,25 @@ struct ContainerFeatureTests {
             #expect(write.exitCode != 0)
             let host = try await engine.execContainer(id, ExecOptions(command: ["hostname"]))
             #expect(host.stdout == Array("boxhost\n".utf8))
+            let files = try await engine.execContainer(id, ExecOptions(command: ["cat", "/etc/hostname", "/etc/hosts"]))
+            #expect(String(decoding: files.stdout, as: UTF8.self).hasPrefix("boxhost\n127.0.0.1\tlocalhost\n"))
+            #expect(String(decoding: files.stdout, as: UTF8.self).contains("127.0.1.1\tboxhost\n"))
             let links = try await engine.execContainer(id, ExecOptions(command: ["ls", "/sys/class/net"]))
             #expect(String(decoding: links.stdout, as: UTF8.self) == "lo\n")
             try await engine.removeContainer(id, force: true)
             #expect(!FileSystem.exists("/sys/fs/cgroup/memory/podlink/\(id)"))
+        }
+    }
+
+    @Test("a terminal: the process sees a tty and its output is logged")
+    func tty() async throws {
+        try await TestEngine.with { test in
+            let id = try await test.create(["/bin/sh", "-c", "tty; test -t 1 && echo is-a-tty"]) { $0.tty = true }
+            try await test.engine.startContainer(id)
+            #expect(try await test.engine.waitContainer(id) == 0)
+            let text = try await test.engine.logs(id).map(\.text).joined(separator: "|")
+            #expect(text.contains("/dev/pts/0"))
+            #expect(text.contains("is-a-tty"))
         }
     }
 
