@@ -172,6 +172,8 @@ extension Engine {
             record.state.conmonPID = 0
             try await cleanupLocked(&record)
             try store.saveState(record.config, record.state, event: "die", attributes: ["exitCode": String(code)])
+            // Exec sessions cannot outlive the container's processes.
+            for session in try store.execSessions(of: id) { try store.deleteExecSession(session.id) }
             return true
         }
         if record.state.status == .running || record.state.status == .paused || record.state.status == .created {

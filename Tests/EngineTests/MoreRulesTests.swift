@@ -28,6 +28,23 @@ struct MoreRulesTests {
         }
     }
 
+    @Test("cleanup is refused while an exec session is recorded; allowed for an exited container")
+    func cleanupRules() async throws {
+        try await TestEngine.with { test in
+            let engine = test.engine
+            let id = try await test.create(["true"])
+            try await engine.startContainer(id)
+            _ = try await engine.waitContainer(id)
+            try engine.store.saveExecSession(
+                ExecSession(id: "e1", containerID: id, command: ["x"], pid: 1, running: true, exitCode: nil), event: false)
+            let error = await expectEngineError(.invalidState) { try await engine.cleanupContainer(id) }
+            #expect(error?.operation?.contains("exec") == true)
+            try engine.store.deleteExecSession("e1")
+            try await engine.cleanupContainer(id)
+            #expect(try await engine.events(EventFilter(actions: ["cleanup"], subject: id)).count == 1)
+        }
+    }
+
     @Test("removing an image with force removes its containers")
     func forceRemoveImage() async throws {
         try await TestEngine.with { test in
