@@ -10,8 +10,12 @@ extension Engine {
         let record = try store.container(reference)
         let id = record.config.id
         let path = paths(id).log
+        let attach = paths(id).bundle + "/attach"
+        try FileSystem.makeDirectories(paths(id).bundle)
         if !FileSystem.exists(path) { try FileSystem.write(path, [], mode: 0o600) }
-        let watcher = try FileWatcher(paths: [path, exitDirectory])
+        // The bundle directory shows log writes and conmon removing its attach socket once it has drained the
+        // container's output; the exit directory shows the exit file.
+        let watcher = try FileWatcher(paths: [paths(id).bundle, exitDirectory])
         let existing = try await logs(reference, options)
         let exits = self.exits
         let (stream, continuation) = AsyncThrowingStream<LogLine, any Error>.makeStream()
@@ -20,8 +24,10 @@ extension Engine {
             var offset = FileSystem.fileSize(path)
             var pending: [UInt8] = []
             var changes = watcher.changes.makeAsyncIterator()
+            var deadline: ContinuousClock.Instant?
             while !Task.isCancelled {
-                let ended = exits.exitCode(id) != nil
+                let exited = exits.exitCode(id) != nil
+                let drained = exited && !FileSystem.exists(attach)
                 let bytes = FileSystem.readFrom(path, offset: &offset)
                 pending += bytes
                 if let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")) {
@@ -32,7 +38,18 @@ extension Engine {
                         continuation.yield(line)
                     }
                 }
-                if ended && bytes.isEmpty { break }
+                if exited && bytes.isEmpty {
+                    if drained { break }
+                    // An older conmon may leave its socket behind: give it a second after the exit file.
+                    if let deadline, ContinuousClock.now >= deadline { break }
+                    if deadline == nil {
+                        deadline = .now + .seconds(1)
+                        Task {
+                            try? await Task.sleep(for: .seconds(1.1))
+                            watcher.poke()
+                        }
+                    }
+                }
                 if await changes.next() == nil { break }
             }
             _ = watcher
@@ -43,13 +60,13 @@ extension Engine {
     }
 
     /// Stored events matching `filter`, then new ones as any process appends them, until the consumer stops.
-    /// Driven by inotify on the database's write-ahead log.
+    /// Driven by inotify on a file every committing process rewrites after appending events.
     public func followEvents(_ filter: EventFilter = EventFilter()) async throws(EngineError)
         -> AsyncThrowingStream<EngineEvent, any Error>
     {
-        let wal = options.storageRoot + "/state.db-wal"
-        let watcher = try FileWatcher(paths: [FileSystem.exists(wal) ? wal : options.storageRoot])
         let store = self.store
+        if !FileSystem.exists(store.eventsBell) { try FileSystem.write(store.eventsBell, [0x2a]) }
+        let watcher = try FileWatcher(paths: [store.eventsBell])
         let newest = try store.lastEventSequence()
         let existing = try store.events(filter).filter { $0.sequence <= newest }
         let (stream, continuation) = AsyncThrowingStream<EngineEvent, any Error>.makeStream()

@@ -7,11 +7,14 @@ internal import Glibc
 final class FileWatcher: Sendable {
     private let fd: Int32
     private let stopWriter: Int32
+    private let continuation: AsyncStream<Void>.Continuation
     /// One element per batch of changes.
     let changes: AsyncStream<Void>
 
     /// Watches `paths` for `mask` (default: modified, written and closed, moved in, created).
-    init(paths: [String], mask: UInt32 = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)) throws(EngineError) {
+    init(
+        paths: [String], mask: UInt32 = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE)
+    ) throws(EngineError) {
         let fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw .system("inotify_init1", errno) }
         for path in paths where inotify_add_watch(fd, path, mask) < 0 {
@@ -28,6 +31,7 @@ final class FileWatcher: Sendable {
         stopWriter = stop[1]
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         changes = stream
+        self.continuation = continuation
         let stopReader = stop[0]
         DispatchQueue(label: "podlink.watch").async {
             defer {
@@ -52,6 +56,11 @@ final class FileWatcher: Sendable {
                 continuation.yield()
             }
         }
+    }
+
+    /// Adds a tick by hand (a deadline passed).
+    func poke() {
+        continuation.yield()
     }
 
     deinit {

@@ -1,4 +1,5 @@
 internal import FoundationEssentials
+internal import Glibc
 internal import Synchronization
 
 /// The engine's state in SQLite: containers (config and state), exec sessions, images, layers, events.
@@ -6,6 +7,9 @@ internal import Synchronization
 /// WAL mode with a busy timeout, so several processes can use one database; every change runs in one transaction.
 final class StateStore: Sendable {
     private let database: Mutex<SQLiteDatabase>
+    /// A file rewritten after every commit that appended events: followers watch it with inotify (the WAL itself
+    /// changes before the commit is visible to readers).
+    let eventsBell: String
 
     /// Each migration brings the schema to the next version; `schema_version` records how far a database got.
     static let migrations: [String] = [
@@ -33,6 +37,7 @@ final class StateStore: Sendable {
 
     /// Opens the database at `path`, creating it and applying migrations as needed.
     init(path: String) throws(EngineError) {
+        eventsBell = path + ".events"
         let db = try SQLiteDatabase(path: path)
         try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         try db.transaction { () throws(EngineError) in
@@ -50,9 +55,22 @@ final class StateStore: Sendable {
 
     /// Runs `body` with the database, in one transaction.
     func write<T: Sendable>(_ body: (SQLiteDatabase) throws(EngineError) -> T) throws(EngineError) -> T {
-        try database.withLock { (db) throws(EngineError) -> T in
-            try db.transaction { () throws(EngineError) -> T in try body(db) }
+        let (value, ring) = try database.withLock { (db) throws(EngineError) -> (T, Bool) in
+            db.eventsAppended = false
+            let value = try db.transaction { () throws(EngineError) -> T in try body(db) }
+            defer { db.eventsAppended = false }
+            return (value, db.eventsAppended)
         }
+        if ring { ringEventsBell() }
+        return value
+    }
+
+    private func ringEventsBell() {
+        let fd = open(eventsBell, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var byte: UInt8 = 0x2a
+        _ = pwrite(fd, &byte, 1, 0)
+        close(fd)
     }
 
     /// Runs `body` with the database for reading.
@@ -103,6 +121,7 @@ final class StateStore: Sendable {
         _ db: SQLiteDatabase, kind: EngineEvent.Kind, action: String, id: String, name: String,
         attributes: [String: String] = [:]
     ) throws(EngineError) {
+        db.eventsAppended = true
         try db.run(
             "INSERT INTO events (time, kind, action, id, name, attributes) VALUES (?, ?, ?, ?, ?, ?)",
             .real(Date().timeIntervalSince1970), .text(kind.rawValue), .text(action), .text(id), .text(name),
