@@ -14,24 +14,37 @@ struct ProcessOutput: Sendable {
     var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 }
 
-/// Spawns children with chosen fds and reaps every child of the process, adopted orphans too.
-///
-/// One thread blocks in `waitid(P_ALL)`; statuses of the children the engine spawned go to their waiters, orphans
-/// adopted as a subreaper (conmon's daemonised half, `runc exec -d` children) are reaped and forgotten. Nothing else in
-/// the process should wait for children it did not spawn through here.
+/// Spawns children with chosen fds and reaps them through pidfds: one thread polls the pidfds of the children the
+/// engine spawned (and of the conmons it adopts as a subreaper) and reaps exactly those, so children that other code
+/// in the process spawned (Foundation's `Process`) are never taken from it.
 final class ChildProcesses: Sendable {
     /// The one reaper of the process.
     static let shared = ChildProcesses()
 
+    private struct Watched {
+        var pid: pid_t
+        /// Nobody waits for an adopted process: it is only reaped.
+        var adopted: Bool
+    }
+
     private struct State {
         var waiters: [pid_t: CheckedContinuation<Int32, Never>] = [:]
         var finished: [pid_t: Int32] = [:]
-        var tracked: Set<pid_t> = []
+        var watched: [Int32: Watched] = [:]
         var reaperStarted = false
     }
 
     private let state = Mutex(State())
-    private let wakeup = DispatchSemaphore(value: 0)
+    private let wakeReader: Int32
+    private let wakeWriter: Int32
+
+    private init() {
+        var fds: [Int32] = [-1, -1]
+        _ = cspawn_pipe(&fds)
+        wakeReader = fds[0]
+        wakeWriter = fds[1]
+        _ = fcntl(wakeReader, F_SETFL, fcntl(wakeReader, F_GETFL) | O_NONBLOCK)
+    }
 
     /// The environment children get: a fixed PATH, nothing inherited (no `LISTEN_FDS` reaches runc).
     static let environment = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
@@ -39,6 +52,20 @@ final class ChildProcesses: Sendable {
     /// Makes this process a subreaper so that orphaned descendants (conmon) are reaped here at once.
     static func becomeSubreaper() {
         _ = cspawn_set_subreaper()
+    }
+
+    private func watch(_ pid: pid_t, adopted: Bool) {
+        let pidfd = cspawn_pidfd_open(pid)
+        guard pidfd >= 0 else { return }
+        state.withLock { state in
+            state.watched[pidfd] = Watched(pid: pid, adopted: adopted)
+            if !state.reaperStarted {
+                state.reaperStarted = true
+                startReaper()
+            }
+        }
+        var byte: UInt8 = 1
+        _ = write(wakeWriter, &byte, 1)
     }
 
     /// Spawns `path` with `arguments` (argv[0] included); `fds` maps this process's fds to the child's.
@@ -55,20 +82,17 @@ final class ChildProcesses: Sendable {
         let from = fds.map(\.from)
         let to = fds.map(\.to)
         var pid: pid_t = 0
-        let rc = state.withLock { state -> Int32 in
-            let rc = cspawn_spawn(path, argv, envp, from, to, fds.count, newSession ? 1 : 0, &pid)
-            if rc == 0 {
-                state.tracked.insert(pid)
-                if !state.reaperStarted {
-                    state.reaperStarted = true
-                    startReaper()
-                }
-            }
-            return rc
-        }
+        let rc = cspawn_spawn(path, argv, envp, from, to, fds.count, newSession ? 1 : 0, &pid)
         guard rc == 0 else { throw .system("spawn \(path)", rc) }
-        wakeup.signal()
+        // A child that already exited is a zombie until reaped, so its pidfd still opens.
+        watch(pid, adopted: false)
         return pid
+    }
+
+    /// Reaps `pid` when it ends if it becomes this process's child (a daemonised conmon adopted as subreaper).
+    func adopt(_ pid: pid_t) {
+        guard pid > 0 else { return }
+        watch(pid, adopted: true)
     }
 
     /// Waits for a spawned child to end; returns its exit code or 128 + signal.
@@ -85,23 +109,30 @@ final class ChildProcesses: Sendable {
     }
 
     private func startReaper() {
-        let thread = DispatchQueue(label: "podlink.reaper")
-        thread.async { [self] in
+        DispatchQueue(label: "podlink.reaper").async { [self] in
+            var drain = [UInt8](repeating: 0, count: 256)
             while true {
-                var status: Int32 = 0
-                let pid = cspawn_wait_any(&status)
-                if pid > 0 {
+                let watched = state.withLock { $0.watched }
+                var fds = [pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0)]
+                fds += watched.keys.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+                if poll(&fds, nfds_t(fds.count), -1) < 0 {
+                    if errno != EINTR { usleep(10_000) }
+                    continue
+                }
+                if fds[0].revents != 0 { _ = read(wakeReader, &drain, drain.count) }
+                for entry in fds.dropFirst() where entry.revents != 0 {
+                    var status: Int32 = 0
+                    let rc = cspawn_pidfd_reap(entry.fd, &status)
+                    // Not reaped (rc <= 0) means the process is not our child: an adoptee that went to another reaper.
+                    close(entry.fd)
                     let waiter = state.withLock { state -> CheckedContinuation<Int32, Never>? in
-                        guard state.tracked.remove(pid) != nil else { return nil }
-                        if let waiter = state.waiters.removeValue(forKey: pid) { return waiter }
-                        state.finished[pid] = status
+                        guard let process = state.watched.removeValue(forKey: entry.fd), !process.adopted, rc == 1
+                        else { return nil }
+                        if let waiter = state.waiters.removeValue(forKey: process.pid) { return waiter }
+                        state.finished[process.pid] = status
                         return nil
                     }
                     waiter?.resume(returning: status)
-                } else if pid == 0 {
-                    wakeup.wait()
-                } else {
-                    usleep(10_000)
                 }
             }
         }

@@ -79,6 +79,7 @@ extension Engine {
             let pid = try await launchConmon(record.config, paths)
             record.state.pid = pid
             record.state.conmonPID = Int32(FileSystem.readText(paths.conmonPidFile)?.filter(\.isNumber) ?? "") ?? 0
+            if options.subreaper { ChildProcesses.shared.adopt(record.state.conmonPID) }
             record.state.inRuntime = true
             record.state.status = .created
             record.state.exitCode = nil
