@@ -25,6 +25,13 @@ struct MoreRulesTests {
             try await Task.sleep(for: .milliseconds(100))
             try await engine.removeContainer(other)
             await expectEngineError(.noSuchContainer) { _ = try await waiter.value }
+            // The same across engine instances (another process).
+            let third = try await test.create(["true"])
+            let sibling = try await test.sibling()
+            let remote = Task { try await sibling.waitContainer(third) }
+            try await Task.sleep(for: .milliseconds(100))
+            try await engine.removeContainer(third)
+            await expectEngineError(.noSuchContainer) { _ = try await remote.value }
         }
     }
 
@@ -42,6 +49,18 @@ struct MoreRulesTests {
             try engine.store.deleteExecSession("e1")
             try await engine.cleanupContainer(id)
             #expect(try await engine.events(EventFilter(actions: ["cleanup"], subject: id)).count == 1)
+        }
+    }
+
+    @Test("create refuses a relative working directory and a bad host name")
+    func createValidation() async throws {
+        try await TestEngine.with { test in
+            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.workingDirectory = "tmp" } }
+            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.hostname = "a b" } }
+            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.environment = ["NOEQUALS"] } }
+            await expectEngineError(.noSuchContainer) { _ = try await test.create(["true"]) { $0.dependencies = ["ghost"] } }
+            let containers = try await test.engine.listContainers()
+            #expect(containers.isEmpty)
         }
     }
 
