@@ -240,6 +240,11 @@ struct ContainerFeatureTests {
             #expect(try await rebooted.inspectContainer(configured).state.status == .configured)
             try await rebooted.startContainer(running)
             #expect(try await rebooted.inspectContainer(running).state.status == .running)
+            // Refresh without a reboot leaves running containers alone.
+            let pid = try await rebooted.inspectContainer(running).state.pid
+            try await rebooted.refresh()
+            #expect(try await rebooted.inspectContainer(running).state.status == .running)
+            #expect(try await rebooted.inspectContainer(running).state.pid == pid)
             // The marker is there now: another engine does not refresh again.
             let again = try await test.sibling()
             #expect(try await again.inspectContainer(running).state.status == .running)
