@@ -142,6 +142,30 @@ final class ChildProcesses: Sendable {
     func run(
         _ path: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String] = ChildProcesses.environment
     ) async throws(EngineError) -> ProcessOutput {
+        let collected = Collected()
+        let status = try await run(path, arguments, stdin: stdin, environment: environment) { stream, bytes in
+            collected.append(stream, bytes)
+        }
+        let (out, err) = collected.take()
+        return ProcessOutput(status: status, stdout: out, stderr: err)
+    }
+
+    /// Output gathered from the reading thread.
+    private final class Collected: Sendable {
+        private let buffers = Mutex<([UInt8], [UInt8])>(([], []))
+        func append(_ stream: Int, _ bytes: [UInt8]) {
+            buffers.withLock { if stream == 1 { $0.0 += bytes } else { $0.1 += bytes } }
+        }
+        func take() -> ([UInt8], [UInt8]) { buffers.withLock { $0 } }
+    }
+
+    /// Runs a program to its end, handing its output to `output` as it comes (1: stdout, 2: stderr); returns its exit
+    /// code. `stdin` is written (concurrently with the reading) then closed, or /dev/null is given.
+    func run(
+        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil,
+        environment: [String] = ChildProcesses.environment,
+        output: @escaping @Sendable (Int, [UInt8]) -> Void
+    ) async throws(EngineError) -> Int32 {
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
         var inPipe: [Int32] = [-1, -1]
@@ -151,7 +175,10 @@ final class ChildProcesses: Sendable {
             throw .system("pipe", errno)
         }
         if stdin != nil {
-            guard cspawn_pipe(&inPipe) == 0 else { throw .system("pipe", errno) }
+            guard cspawn_pipe(&inPipe) == 0 else {
+                for fd in outPipe + errPipe { close(fd) }
+                throw .system("pipe", errno)
+            }
         } else {
             inPipe[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }
@@ -164,38 +191,33 @@ final class ChildProcesses: Sendable {
             throw error
         }
         close(outPipe[1]); close(errPipe[1]); close(inPipe[0])
-        let input = stdin
-        let inFd = inPipe[1]
-        let (out, err) = await Self.collect(stdout: outPipe[0], stderr: errPipe[0], stdin: inFd, input: input ?? [])
-        let status = await wait(pid)
-        return ProcessOutput(status: status, stdout: out, stderr: err)
-    }
-
-    /// Reads both fds to their end on a thread outside the cooperative pool (and feeds `input` to `stdin`).
-    static func collect(stdout: Int32, stderr: Int32, stdin: Int32 = -1, input: [UInt8] = [])
-        async -> ([UInt8], [UInt8])
-    {
-        await withCheckedContinuation { continuation in
+        if let stdin {
+            let fd = inPipe[1]
             DispatchQueue.global().async {
-                if stdin >= 0 {
-                    input.withUnsafeBytes { buffer in
-                        var offset = 0
-                        while offset < buffer.count {
-                            let n = write(stdin, buffer.baseAddress! + offset, buffer.count - offset)
-                            if n < 0 { if errno == EINTR { continue } else { break } }
-                            offset += n
-                        }
+                stdin.withUnsafeBytes { buffer in
+                    var offset = 0
+                    while offset < buffer.count {
+                        let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                        if n < 0 { if errno == EINTR { continue } else { break } }
+                        offset += n
                     }
-                    close(stdin)
                 }
-                continuation.resume(returning: readBoth(stdout, stderr))
+                close(fd)
             }
         }
+        let out = outPipe[0]
+        let err = errPipe[0]
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                Self.pump(out, err, output)
+                continuation.resume()
+            }
+        }
+        return await wait(pid)
     }
 
-    /// Reads two fds until both end, then closes them.
-    static func readBoth(_ a: Int32, _ b: Int32) -> ([UInt8], [UInt8]) {
-        var outputs: [[UInt8]] = [[], []]
+    /// Reads two fds until both end, handing chunks to `output` (1 for the first, 2 for the second), then closes them.
+    static func pump(_ a: Int32, _ b: Int32, _ output: (Int, [UInt8]) -> Void) {
         var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
         var buffer = [UInt8](repeating: 0, count: 65536)
         var open = 2
@@ -205,7 +227,7 @@ final class ChildProcesses: Sendable {
             for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
                 if n > 0 {
-                    outputs[i].append(contentsOf: buffer[0..<n])
+                    output(i + 1, Array(buffer[0..<n]))
                 } else if n == 0 || errno != EINTR {
                     close(fds[i].fd)
                     fds[i].fd = -1
@@ -213,6 +235,5 @@ final class ChildProcesses: Sendable {
                 }
             }
         }
-        return (outputs[0], outputs[1])
     }
 }

@@ -1,6 +1,7 @@
 @testable import Engine
 import FoundationEssentials
 import Glibc
+import Synchronization
 import Testing
 
 @Suite("Container features")
@@ -62,6 +63,38 @@ struct ContainerFeatureTests {
             #expect(try await engine.inspectContainer(id).execSessions.isEmpty)
             let events = try await engine.events(EventFilter(actions: ["exec"], subject: id))
             #expect(events.count == 3)
+        }
+    }
+
+    @Test("exec streams its output as it comes; runc's failure arrives as stderr with 127")
+    func execStreams() async throws {
+        try await TestEngine.with { test in
+            let engine = test.engine
+            let id = try await test.create(["sleep", "1000"])
+            try await engine.startContainer(id)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let firstChunk = Mutex<Duration?>(nil)
+            let chunks = AttachTests.Collected()
+            let (_, code) = try await engine.execContainer(
+                id, ExecOptions(command: ["/bin/sh", "-c", "echo early; sleep 0.6; echo late >&2; exit 2"])
+            ) { stream, bytes in
+                firstChunk.withLock { if $0 == nil { $0 = clock.now - start } }
+                chunks.add(stream, bytes)
+            }
+            let total = clock.now - start
+            #expect(code == 2)
+            #expect(chunks.text(.stdout) == "early\n")
+            #expect(chunks.text(.stderr) == "late\n")
+            let first = try #require(firstChunk.withLock { $0 })
+            #expect(total - first > .milliseconds(400))
+            let missing = AttachTests.Collected()
+            let (_, missingCode) = try await engine.execContainer(id, ExecOptions(command: ["/no/such"])) {
+                missing.add($0, $1)
+            }
+            #expect(missingCode == 127)
+            #expect(missing.text(.stderr).contains("no such file"))
+            #expect(!missing.text(.stderr).contains("time="))
         }
     }
 
