@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -74,16 +75,26 @@ static int decode_status(const siginfo_t *info) {
     return 128 + info->si_status;
 }
 
-pid_t cspawn_wait_any(int *status) {
+int cspawn_pidfd_open(pid_t pid) {
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    return fd >= 0 ? fd : -errno;
+}
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+int cspawn_pidfd_reap(int pidfd, int *status) {
     for (;;) {
         siginfo_t info;
         memset(&info, 0, sizeof info);
-        if (waitid(P_ALL, 0, &info, WEXITED) == 0) {
+        if (waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOHANG) == 0) {
+            if (info.si_pid == 0) return 0;
             *status = decode_status(&info);
-            return info.si_pid;
+            return 1;
         }
         if (errno == EINTR) continue;
-        return errno == ECHILD ? 0 : -1;
+        return -errno;
     }
 }
 

@@ -60,6 +60,15 @@ extension Engine {
                 throw .invalidArgument("mounts", "source \(mount.source) does not exist")
             }
         }
+        if let directory = options.workingDirectory, !directory.hasPrefix("/") {
+            throw .invalidArgument("workingDirectory", "\(directory) is not absolute")
+        }
+        if let hostname = options.hostname {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+            guard !hostname.isEmpty, hostname.count <= 253, hostname.allSatisfy({ allowed.contains($0) }) else {
+                throw .invalidArgument("hostname", "\(hostname) is not a host name")
+            }
+        }
         var dependencies: [String] = []
         for dependency in options.dependencies { dependencies.append(try store.container(dependency).config.id) }
         if let timeout = options.stopTimeout, timeout > 86_400 {
@@ -156,7 +165,7 @@ extension Engine {
             try await Offload.run { () throws(EngineError) in try FileSystem.removeTree(directory) }
             try store.deleteContainer(record.config)
             exits.clear(id)
-            exits.cancelAll(id)
+            exits.announceRemoval(id)
             locks.discard(id)
         }
     }

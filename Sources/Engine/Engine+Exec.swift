@@ -1,9 +1,23 @@
 internal import FoundationEssentials
+internal import Synchronization
 
 extension Engine {
     /// Runs a command in a running container and returns its exit code and output. The session is recorded (with
     /// an `exec` event) while it runs; the container's lock is not held meanwhile.
     public func execContainer(_ reference: String, _ exec: ExecOptions) async throws(EngineError) -> ExecResult {
+        let collected = ExecOutput()
+        let (session, code) = try await execContainer(reference, exec) { stream, bytes in
+            collected.append(stream, bytes)
+        }
+        let (stdout, stderr) = collected.take()
+        return ExecResult(sessionID: session, exitCode: code, stdout: stdout, stderr: stderr)
+    }
+
+    /// Runs a command in a running container, handing its output to `output` as it comes, and returns the session
+    /// id and the exit code (126: cannot run, 127: not found, with runc's words on stderr).
+    public func execContainer(
+        _ reference: String, _ exec: ExecOptions, output: @escaping @Sendable (LogStream, [UInt8]) -> Void
+    ) async throws(EngineError) -> (sessionID: String, exitCode: Int32) {
         guard !exec.command.isEmpty else { throw .invalidArgument("command", "empty") }
         for entry in exec.environment where !entry.contains("=") {
             throw .invalidArgument("environment", "\(entry) is not KEY=VALUE")
@@ -21,6 +35,7 @@ extension Engine {
             try store.saveExecSession(session, event: true, containerName: record.config.name)
             return (record.config, session, record.state.mountPoint)
         }
+        defer { try? store.deleteExecSession(saved.id) }
         var arguments = ["exec"]
         for entry in exec.environment { arguments += ["--env", entry] }
         arguments += ["--cwd", exec.workingDirectory ?? config.workingDirectory]
@@ -29,22 +44,45 @@ extension Engine {
             arguments += ["--user", "\(resolved.uid):\(resolved.gid)"]
         }
         arguments += [config.id] + exec.command
-        let output: ProcessOutput
-        do {
-            output = try await ChildProcesses.shared.run(
-                runc.path, [runc.path, "--root", runc.root] + arguments, stdin: exec.stdin)
-        } catch {
-            try? store.deleteExecSession(saved.id)
-            throw error
+        // runc's own failure (exit 255, its words on stderr) is held back and rewritten; the process's stderr is not.
+        let runcError = ExecOutput()
+        let status = try await ChildProcesses.shared.run(
+            runc.path, [runc.path, "--root", runc.root] + arguments, stdin: exec.stdin
+        ) { stream, bytes in
+            if stream == 2, Self.looksLikeRuncError(bytes) || runcError.hasStderr {
+                runcError.append(.stderr, bytes)
+            } else {
+                output(stream == 1 ? .stdout : .stderr, bytes)
+            }
         }
-        var code = output.status
-        var stderr = output.stderr
-        let text = output.stderrText
-        if code == 255 && (text.contains("exec failed") || text.contains("starting container process")) {
-            code = text.contains("permission denied") ? 126 : 127
-            stderr = Array((Runc.message(text) + "\n").utf8)
+        var code = status
+        let held = String(decoding: runcError.take().1, as: UTF8.self)
+        if !held.isEmpty {
+            if status == 255 && (held.contains("exec failed") || held.contains("starting container process")) {
+                code = held.contains("permission denied") ? 126 : 127
+                output(.stderr, Array((Runc.message(held) + "\n").utf8))
+            } else {
+                output(.stderr, Array(held.utf8))
+            }
         }
-        try store.deleteExecSession(saved.id)
-        return ExecResult(sessionID: saved.id, exitCode: code, stdout: output.stdout, stderr: stderr)
+        return (saved.id, code)
     }
+
+    /// Whether a stderr chunk is runc's own log line (`time="..." level=error msg="..."`).
+    static func looksLikeRuncError(_ bytes: [UInt8]) -> Bool {
+        bytes.starts(with: Array("time=\"".utf8)) || bytes.starts(with: Array("runc exec failed".utf8))
+    }
+}
+
+/// Output of an exec gathered across threads.
+final class ExecOutput: Sendable {
+    private let buffers = Mutex<([UInt8], [UInt8])>(([], []))
+
+    func append(_ stream: LogStream, _ bytes: [UInt8]) {
+        buffers.withLock { if stream == .stdout { $0.0 += bytes } else { $0.1 += bytes } }
+    }
+
+    var hasStderr: Bool { buffers.withLock { !$0.1.isEmpty } }
+
+    func take() -> ([UInt8], [UInt8]) { buffers.withLock { $0 } }
 }

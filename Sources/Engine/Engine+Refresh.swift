@@ -13,6 +13,8 @@ extension Engine {
             try await locks.withLock(record.config.id) { () throws(EngineError) in
                 guard var record = try? store.container(record.config.id) else { return }
                 let previous = record.state.status
+                // A container the runtime still holds survived (no reboot happened for it): leave it alone.
+                if record.state.inRuntime, (try? await runc.state(record.config.id)) ?? nil != nil { return }
                 record.state.pid = 0
                 record.state.conmonPID = 0
                 record.state.inRuntime = false

@@ -70,14 +70,16 @@ extension Engine {
         try await mountLocked(&record)
         do {
             let user = try OCISpec.resolveUser(record.config.user, rootfs: paths.merged)
-            let spec = OCISpec.make(config: record.config, rootfs: paths.merged, user: user)
+            let spec = OCISpec.make(config: record.config, rootfs: paths.merged, user: user, bundle: paths.bundle)
             try FileSystem.makeDirectories(paths.bundle)
+            try OCISpec.writeNetworkFiles(config: record.config, bundle: paths.bundle)
             try FileSystem.write(paths.configJSON, try spec.encoded())
             exits.clear(id)
             unlink(paths.pidFile)
             let pid = try await launchConmon(record.config, paths)
             record.state.pid = pid
             record.state.conmonPID = Int32(FileSystem.readText(paths.conmonPidFile)?.filter(\.isNumber) ?? "") ?? 0
+            if options.subreaper { ChildProcesses.shared.adopt(record.state.conmonPID) }
             record.state.inRuntime = true
             record.state.status = .created
             record.state.exitCode = nil
@@ -171,6 +173,8 @@ extension Engine {
             record.state.conmonPID = 0
             try await cleanupLocked(&record)
             try store.saveState(record.config, record.state, event: "die", attributes: ["exitCode": String(code)])
+            // Exec sessions cannot outlive the container's processes.
+            for session in try store.execSessions(of: id) { try store.deleteExecSession(session.id) }
             return true
         }
         if record.state.status == .running || record.state.status == .paused || record.state.status == .created {

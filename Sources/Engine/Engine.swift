@@ -1,4 +1,5 @@
 internal import FoundationEssentials
+internal import CSpawn
 internal import Glibc
 internal import Logging
 
@@ -36,7 +37,16 @@ public final class Engine: Sendable {
         locks = ContainerLocks(directory: options.runRoot + "/locks")
         exits = try ExitWatcher(directory: options.runRoot + "/exits")
         if !FileSystem.exists(bootMarker) {
-            try await refresh()
+            // One process refreshes; others wait for it and find the marker.
+            let lock = open(options.runRoot + "/refresh.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard lock >= 0 else { throw .system("open refresh lock", errno) }
+            defer { close(lock) }
+            try await Offload.run { () throws(EngineError) in
+                while flock(lock, LOCK_EX) != 0 {
+                    if errno != EINTR { throw .system("flock refresh lock", errno) }
+                }
+            }
+            if !FileSystem.exists(bootMarker) { try await refresh() }
         }
     }
 

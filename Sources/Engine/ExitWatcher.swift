@@ -95,7 +95,19 @@ final class ExitWatcher: Sendable {
         unlink(path(id))
     }
 
+    /// Wakes the waiters of a removed container in every process: a `<id>.removed` file written and unlinked in
+    /// the watched directory.
+    func announceRemoval(_ id: String) {
+        cancelAll(id)
+        let path = path(id) + ".removed"
+        if let _ = try? FileSystem.write(path, []) { unlink(path) }
+    }
+
     private func fire(_ name: String) {
+        if name.hasSuffix(".removed") {
+            cancelAll(String(name.dropLast(".removed".count)))
+            return
+        }
         guard let code = exitCode(name) else { return }
         let woken = waiters.withLock { state in state.byID.removeValue(forKey: name) ?? [] }
         for waiter in woken { waiter.continuation.resume(returning: code) }

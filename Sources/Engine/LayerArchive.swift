@@ -55,6 +55,19 @@ enum LayerArchive {
         return parts.joined(separator: "/")
     }
 
+    /// Throws when a component of `relative` below `directory` is a symlink.
+    static func refuseSymlinks(in relative: String, below directory: String) throws(EngineError) {
+        var path = directory
+        for part in relative.split(separator: "/") {
+            path += "/" + part
+            var st = stat()
+            if lstat(path, &st) != 0 { return }
+            if (st.st_mode & Glibc.S_IFMT) == Glibc.S_IFLNK {
+                throw .invalidArgument("layer", "whiteout below the symlink \(relative) refused")
+            }
+        }
+    }
+
     /// Extracts the (possibly compressed) tar at `path` into `directory`, treating whiteouts per `whiteouts`.
     static func extract(_ path: String, into directory: String, whiteouts: WhiteoutMode) throws(EngineError) {
         guard let reader = archive_read_new() else { throw .internalError("archive_read_new") }
@@ -86,6 +99,8 @@ enum LayerArchive {
             let parentRelative = name.contains("/") ? String(name[..<name.lastIndex(of: "/")!]) : ""
             let parent = parentRelative.isEmpty ? directory : directory + "/" + parentRelative
             if whiteouts != .none && base.hasPrefix(".wh.") {
+                // A whiteout must not reach through a symlink the archive planted (etc -> /host/etc).
+                try refuseSymlinks(in: parentRelative, below: directory)
                 try FileSystem.makeDirectories(parent)
                 if base == ".wh..wh..opq" {
                     if whiteouts == .overlay {

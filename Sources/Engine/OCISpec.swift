@@ -113,7 +113,7 @@ struct OCISpec: Encodable {
     }
 
     /// The spec for a container whose root filesystem is at `rootfs`, running as `user`.
-    static func make(config: ContainerConfig, rootfs: String, user: User) -> OCISpec {
+    static func make(config: ContainerConfig, rootfs: String, user: User, bundle: String) -> OCISpec {
         let capabilities = Capabilities(
             bounding: defaultCapabilities, effective: defaultCapabilities, permitted: defaultCapabilities)
         var env = config.environment
@@ -144,6 +144,13 @@ struct OCISpec: Encodable {
                 destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
                 options: ["nosuid", "noexec", "nodev", "relatime", "ro"]),
         ]
+        for (file, destination) in [("hostname", "/etc/hostname"), ("hosts", "/etc/hosts"), ("resolv.conf", "/etc/resolv.conf")]
+        where !config.mounts.contains(where: { $0.destination == destination }) {
+            mounts.append(
+                Mount(
+                    destination: destination, type: "bind", source: bundle + "/" + file,
+                    options: ["rbind", "rprivate", "rw"]))
+        }
         for bind in config.mounts {
             mounts.append(
                 Mount(
@@ -162,6 +169,17 @@ struct OCISpec: Encodable {
         return OCISpec(
             process: process, root: Root(path: rootfs, readonly: config.readOnlyRootfs), hostname: config.hostname,
             mounts: mounts, linux: linux)
+    }
+
+    /// Writes the files bound to /etc/hostname, /etc/hosts and /etc/resolv.conf into the bundle.
+    static func writeNetworkFiles(config: ContainerConfig, bundle: String) throws(EngineError) {
+        try FileSystem.write(bundle + "/hostname", config.hostname + "\n")
+        var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+        hosts += "127.0.1.1\t\(config.hostname)\n"
+        if config.network == .host, let host = FileSystem.readText("/etc/hosts") { hosts = host + hosts }
+        try FileSystem.write(bundle + "/hosts", hosts)
+        let resolv = FileSystem.readText("/etc/resolv.conf") ?? ""
+        try FileSystem.write(bundle + "/resolv.conf", resolv)
     }
 
     /// Resolves `user[:group]` (names or numbers) against the root filesystem's /etc/passwd and /etc/group.

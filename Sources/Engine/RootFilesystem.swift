@@ -50,7 +50,10 @@ enum RootFilesystem {
                 var opaque = [CChar](repeating: 0, count: 2)
                 let opaqueSize = getxattr(from, "trusted.overlay.opaque", &opaque, 2)
                 if opaqueSize == 1 && opaque[0] == CChar(UInt8(ascii: "y")) { try FileSystem.removeTree(to) }
-                if !FileSystem.isDirectory(to) {
+                var existing = stat()
+                let isRealDirectory = lstat(to, &existing) == 0 && (existing.st_mode & S_IFMT) == S_IFDIR
+                // A symlink from a lower layer is replaced, never followed (it may point outside the tree).
+                if !isRealDirectory {
                     try FileSystem.removeTree(to)
                     guard mkdir(to, st.st_mode & 0o7777) == 0 else { throw .system("mkdir \(to)", errno) }
                 }

@@ -20,6 +20,8 @@ final class SQLiteDatabase: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var cache: [String: OpaquePointer] = [:]
     let path: String
+    /// Set when a transaction appended events; ``StateStore`` rings the events bell after the commit.
+    var eventsAppended = false
 
     /// Opens (creating) the database at `path` in WAL mode with a busy timeout.
     init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws(EngineError) {

@@ -11,7 +11,7 @@ extension StateStore {
     /// Records an extracted layer.
     func insertLayer(diffID: String, size: Int64, compressedDigest: String?) throws(EngineError) {
         try write { (db) throws(EngineError) in
-            try db.run(
+            _ = try db.run(
                 "INSERT OR IGNORE INTO layers (diff_id, size, compressed_digest) VALUES (?, ?, ?)", .text(diffID),
                 .integer(size), compressedDigest.map { .text($0) } ?? .null)
         }

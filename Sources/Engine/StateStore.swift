@@ -1,4 +1,5 @@
 internal import FoundationEssentials
+internal import Glibc
 internal import Synchronization
 
 /// The engine's state in SQLite: containers (config and state), exec sessions, images, layers, events.
@@ -6,6 +7,9 @@ internal import Synchronization
 /// WAL mode with a busy timeout, so several processes can use one database; every change runs in one transaction.
 final class StateStore: Sendable {
     private let database: Mutex<SQLiteDatabase>
+    /// A file rewritten after every commit that appended events: followers watch it with inotify (the WAL itself
+    /// changes before the commit is visible to readers).
+    let eventsBell: String
 
     /// Each migration brings the schema to the next version; `schema_version` records how far a database got.
     static let migrations: [String] = [
@@ -33,6 +37,7 @@ final class StateStore: Sendable {
 
     /// Opens the database at `path`, creating it and applying migrations as needed.
     init(path: String) throws(EngineError) {
+        eventsBell = path + ".events"
         let db = try SQLiteDatabase(path: path)
         try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         try db.transaction { () throws(EngineError) in
@@ -50,9 +55,22 @@ final class StateStore: Sendable {
 
     /// Runs `body` with the database, in one transaction.
     func write<T: Sendable>(_ body: (SQLiteDatabase) throws(EngineError) -> T) throws(EngineError) -> T {
-        try database.withLock { (db) throws(EngineError) -> T in
-            try db.transaction { () throws(EngineError) -> T in try body(db) }
+        let (value, ring) = try database.withLock { (db) throws(EngineError) -> (T, Bool) in
+            db.eventsAppended = false
+            let value = try db.transaction { () throws(EngineError) -> T in try body(db) }
+            defer { db.eventsAppended = false }
+            return (value, db.eventsAppended)
         }
+        if ring { ringEventsBell() }
+        return value
+    }
+
+    private func ringEventsBell() {
+        let fd = open(eventsBell, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var byte: UInt8 = 0x2a
+        _ = pwrite(fd, &byte, 1, 0)
+        close(fd)
     }
 
     /// Runs `body` with the database for reading.
@@ -90,7 +108,7 @@ final class StateStore: Sendable {
     /// Sets a value of the engine's own key/value table.
     func setMeta(_ key: String, _ value: String) throws(EngineError) {
         try write { (db) throws(EngineError) in
-            try db.run(
+            _ = try db.run(
                 "INSERT INTO engine_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 .text(key), .text(value))
         }
@@ -103,16 +121,24 @@ final class StateStore: Sendable {
         _ db: SQLiteDatabase, kind: EngineEvent.Kind, action: String, id: String, name: String,
         attributes: [String: String] = [:]
     ) throws(EngineError) {
+        db.eventsAppended = true
         try db.run(
             "INSERT INTO events (time, kind, action, id, name, attributes) VALUES (?, ?, ?, ?, ?, ?)",
             .real(Date().timeIntervalSince1970), .text(kind.rawValue), .text(action), .text(id), .text(name),
             .text(try encode(attributes)))
     }
 
-    /// Events matching `filter`, oldest first.
-    func events(_ filter: EventFilter) throws(EngineError) -> [EngineEvent] {
-        var sql = "SELECT seq, time, kind, action, id, name, attributes FROM events WHERE 1=1"
-        var values: [SQLiteValue] = []
+    /// The sequence number of the newest event (0 when none).
+    func lastEventSequence() throws(EngineError) -> Int64 {
+        try read { (db) throws(EngineError) in
+            try db.query("SELECT COALESCE(MAX(seq), 0) FROM events").first?.first?.integer ?? 0
+        }
+    }
+
+    /// Events matching `filter` (and newer than sequence `after`), oldest first.
+    func events(_ filter: EventFilter, after: Int64 = 0) throws(EngineError) -> [EngineEvent] {
+        var sql = "SELECT seq, time, kind, action, id, name, attributes FROM events WHERE seq > ?"
+        var values: [SQLiteValue] = [.integer(after)]
         if let since = filter.since {
             sql += " AND time >= ?"
             values.append(.real(since.timeIntervalSince1970))

@@ -1,6 +1,7 @@
 @testable import Engine
 import FoundationEssentials
 import Glibc
+import Synchronization
 import Testing
 
 @Suite("Container features")
@@ -62,6 +63,38 @@ struct ContainerFeatureTests {
             #expect(try await engine.inspectContainer(id).execSessions.isEmpty)
             let events = try await engine.events(EventFilter(actions: ["exec"], subject: id))
             #expect(events.count == 3)
+        }
+    }
+
+    @Test("exec streams its output as it comes; runc's failure arrives as stderr with 127")
+    func execStreams() async throws {
+        try await TestEngine.with { test in
+            let engine = test.engine
+            let id = try await test.create(["sleep", "1000"])
+            try await engine.startContainer(id)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let firstChunk = Mutex<Duration?>(nil)
+            let chunks = AttachTests.Collected()
+            let (_, code) = try await engine.execContainer(
+                id, ExecOptions(command: ["/bin/sh", "-c", "echo early; sleep 0.6; echo late >&2; exit 2"])
+            ) { stream, bytes in
+                firstChunk.withLock { if $0 == nil { $0 = clock.now - start } }
+                chunks.add(stream, bytes)
+            }
+            let total = clock.now - start
+            #expect(code == 2)
+            #expect(chunks.text(.stdout) == "early\n")
+            #expect(chunks.text(.stderr) == "late\n")
+            let first = try #require(firstChunk.withLock { $0 })
+            #expect(total - first > .milliseconds(400))
+            let missing = AttachTests.Collected()
+            let (_, missingCode) = try await engine.execContainer(id, ExecOptions(command: ["/no/such"])) {
+                missing.add($0, $1)
+            }
+            #expect(missingCode == 127)
+            #expect(missing.text(.stderr).contains("no such file"))
+            #expect(!missing.text(.stderr).contains("time="))
         }
     }
 
@@ -240,6 +273,11 @@ struct ContainerFeatureTests {
             #expect(try await rebooted.inspectContainer(configured).state.status == .configured)
             try await rebooted.startContainer(running)
             #expect(try await rebooted.inspectContainer(running).state.status == .running)
+            // Refresh without a reboot leaves running containers alone.
+            let pid = try await rebooted.inspectContainer(running).state.pid
+            try await rebooted.refresh()
+            #expect(try await rebooted.inspectContainer(running).state.status == .running)
+            #expect(try await rebooted.inspectContainer(running).state.pid == pid)
             // The marker is there now: another engine does not refresh again.
             let again = try await test.sibling()
             #expect(try await again.inspectContainer(running).state.status == .running)
@@ -275,10 +313,25 @@ struct ContainerFeatureTests {
             #expect(write.exitCode != 0)
             let host = try await engine.execContainer(id, ExecOptions(command: ["hostname"]))
             #expect(host.stdout == Array("boxhost\n".utf8))
+            let files = try await engine.execContainer(id, ExecOptions(command: ["cat", "/etc/hostname", "/etc/hosts"]))
+            #expect(String(decoding: files.stdout, as: UTF8.self).hasPrefix("boxhost\n127.0.0.1\tlocalhost\n"))
+            #expect(String(decoding: files.stdout, as: UTF8.self).contains("127.0.1.1\tboxhost\n"))
             let links = try await engine.execContainer(id, ExecOptions(command: ["ls", "/sys/class/net"]))
             #expect(String(decoding: links.stdout, as: UTF8.self) == "lo\n")
             try await engine.removeContainer(id, force: true)
             #expect(!FileSystem.exists("/sys/fs/cgroup/memory/podlink/\(id)"))
+        }
+    }
+
+    @Test("a terminal: the process sees a tty and its output is logged")
+    func tty() async throws {
+        try await TestEngine.with { test in
+            let id = try await test.create(["/bin/sh", "-c", "tty; test -t 1 && echo is-a-tty"]) { $0.tty = true }
+            try await test.engine.startContainer(id)
+            #expect(try await test.engine.waitContainer(id) == 0)
+            let text = try await test.engine.logs(id).map(\.text).joined(separator: "|")
+            #expect(text.contains("/dev/pts/0"))
+            #expect(text.contains("is-a-tty"))
         }
     }
 

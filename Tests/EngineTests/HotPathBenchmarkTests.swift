@@ -57,7 +57,8 @@ struct HotPathBenchmarkTests {
             let config = try await engine.inspectContainer(template).config
             let bundle = test.directory + "/bare"
             try FileSystem.makeDirectories(bundle)
-            let spec = OCISpec.make(config: config, rootfs: rootfs, user: OCISpec.User(uid: 0, gid: 0))
+            let spec = OCISpec.make(config: config, rootfs: rootfs, user: OCISpec.User(uid: 0, gid: 0), bundle: bundle)
+            try OCISpec.writeNetworkFiles(config: config, bundle: bundle)
             try FileSystem.write(bundle + "/config.json", try spec.encoded())
             var bare: [Duration] = []
             var full: [Duration] = []

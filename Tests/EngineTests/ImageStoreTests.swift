@@ -121,3 +121,33 @@ struct ImageStoreTests {
 }
 
 import FoundationEssentials
+
+@Suite("Layer safety")
+struct LayerSafetyTests {
+    @Test("a whiteout behind a symlink planted by the same layer is refused and deletes nothing outside")
+    func whiteoutThroughSymlink() async throws {
+        try await TestEngine.with(loadImage: false) { test in
+            let victim = test.directory + "/victim"
+            try FileSystem.makeDirectories(victim)
+            try FileSystem.write(victim + "/secret", "keep me\n")
+            let layer = test.directory + "/evil"
+            try FileSystem.makeDirectories(layer)
+            #expect(symlink(victim, layer + "/etc") == 0)
+            // tar stores the symlink, then an entry below it (added by path through --transform).
+            try FileSystem.write(test.directory + "/empty", "")
+            _ = try await TestImage.sh([
+                "/usr/bin/tar", "--numeric-owner", "-C", layer, "-cf", test.directory + "/evil.tar", "etc",
+            ])
+            _ = try await TestImage.sh([
+                "/usr/bin/tar", "-C", test.directory, "--transform", "s|^empty$|etc/.wh.secret|", "-rf",
+                test.directory + "/evil.tar", "empty",
+            ])
+            let listing = try await TestImage.sh(["/usr/bin/tar", "-tvf", test.directory + "/evil.tar"])
+            #expect(listing.contains("etc/.wh.secret"))
+            await expectEngineError(.invalidArgument) {
+                _ = try await test.engine.importImage(from: test.directory + "/evil.tar", name: "evil")
+            }
+            #expect(FileSystem.readText(victim + "/secret") == "keep me\n")
+        }
+    }
+}

@@ -25,6 +25,42 @@ struct MoreRulesTests {
             try await Task.sleep(for: .milliseconds(100))
             try await engine.removeContainer(other)
             await expectEngineError(.noSuchContainer) { _ = try await waiter.value }
+            // The same across engine instances (another process).
+            let third = try await test.create(["true"])
+            let sibling = try await test.sibling()
+            let remote = Task { try await sibling.waitContainer(third) }
+            try await Task.sleep(for: .milliseconds(100))
+            try await engine.removeContainer(third)
+            await expectEngineError(.noSuchContainer) { _ = try await remote.value }
+        }
+    }
+
+    @Test("cleanup is refused while an exec session is recorded; allowed for an exited container")
+    func cleanupRules() async throws {
+        try await TestEngine.with { test in
+            let engine = test.engine
+            let id = try await test.create(["true"])
+            try await engine.startContainer(id)
+            _ = try await engine.waitContainer(id)
+            try engine.store.saveExecSession(
+                ExecSession(id: "e1", containerID: id, command: ["x"], pid: 1, running: true, exitCode: nil), event: false)
+            let error = await expectEngineError(.invalidState) { try await engine.cleanupContainer(id) }
+            #expect(error?.operation?.contains("exec") == true)
+            try engine.store.deleteExecSession("e1")
+            try await engine.cleanupContainer(id)
+            #expect(try await engine.events(EventFilter(actions: ["cleanup"], subject: id)).count == 1)
+        }
+    }
+
+    @Test("create refuses a relative working directory and a bad host name")
+    func createValidation() async throws {
+        try await TestEngine.with { test in
+            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.workingDirectory = "tmp" } }
+            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.hostname = "a b" } }
+            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.environment = ["NOEQUALS"] } }
+            await expectEngineError(.noSuchContainer) { _ = try await test.create(["true"]) { $0.dependencies = ["ghost"] } }
+            let containers = try await test.engine.listContainers()
+            #expect(containers.isEmpty)
         }
     }
 
@@ -92,3 +128,24 @@ struct MoreRulesTests {
     }
 }
 
+
+@Suite("Child processes")
+struct ChildProcessTests {
+    @Test("children spawned by other code are never reaped by the engine")
+    func foreignChildrenKept() async throws {
+        try await TestEngine.with { test in
+            var pid: pid_t = 0
+            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup("sleep 0.3; exit 9"), nil]
+            defer { argv.forEach { free($0) } }
+            #expect(posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0)
+            // Engine work that spawns and reaps its own children meanwhile.
+            let id = try await test.create(["true"])
+            try await test.engine.startContainer(id)
+            #expect(try await test.engine.waitContainer(id) == 0)
+            try await test.engine.removeContainer(id)
+            var status: Int32 = 0
+            #expect(waitpid(pid, &status, 0) == pid)
+            #expect((status >> 8) & 0xff == 9)
+        }
+    }
+}

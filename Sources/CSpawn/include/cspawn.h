@@ -23,9 +23,12 @@ int cspawn_set_subreaper(void);
 /// Sets close-on-exec on every fd >= `lowfd` of this process.
 void cspawn_cloexec_from(int lowfd);
 
-/// Blocking waitid(P_ALL, WEXITED). Returns the pid and sets *status (exit code, or 128+signal), 0 on ECHILD, -1 on
-/// other errors.
-pid_t cspawn_wait_any(int *status);
+/// A pidfd for `pid` (close-on-exec), or -errno.
+int cspawn_pidfd_open(pid_t pid);
+
+/// Reaps the child behind `pidfd` without blocking. Returns 1 and sets *status (exit code, or 128+signal) when it
+/// was reaped, 0 when it still runs, -errno otherwise (-ECHILD: not a child of this process).
+int cspawn_pidfd_reap(int pidfd, int *status);
 
 /// Blocking waitpid on one pid; returns the exit code or 128+signal, or -1.
 int cspawn_wait_pid(pid_t pid);

@@ -1,0 +1,119 @@
+internal import FoundationEssentials
+internal import Glibc
+
+extension Engine {
+    /// The container's log lines as they are written: the existing ones matching `options` first, then new ones,
+    /// until the container exits (or the consumer stops). Driven by inotify on the log file and the exit directory.
+    public func followLogs(_ reference: String, _ options: LogOptions = LogOptions())
+        async throws(EngineError) -> AsyncThrowingStream<LogLine, any Error>
+    {
+        let record = try store.container(reference)
+        let id = record.config.id
+        let path = paths(id).log
+        let attach = paths(id).bundle + "/attach"
+        try FileSystem.makeDirectories(paths(id).bundle)
+        if !FileSystem.exists(path) { try FileSystem.write(path, [], mode: 0o600) }
+        // The bundle directory shows log writes and conmon removing its attach socket once it has drained the
+        // container's output; the exit directory shows the exit file.
+        let watcher = try FileWatcher(paths: [paths(id).bundle, exitDirectory])
+        let existing = try await logs(reference, options)
+        let exits = self.exits
+        let (stream, continuation) = AsyncThrowingStream<LogLine, any Error>.makeStream()
+        let task = Task {
+            for line in existing { continuation.yield(line) }
+            var offset = FileSystem.fileSize(path)
+            var pending: [UInt8] = []
+            var changes = watcher.changes.makeAsyncIterator()
+            var deadline: ContinuousClock.Instant?
+            while !Task.isCancelled {
+                let exited = exits.exitCode(id) != nil
+                let drained = exited && !FileSystem.exists(attach)
+                let bytes = FileSystem.readFrom(path, offset: &offset)
+                pending += bytes
+                if let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")) {
+                    let complete = String(decoding: pending[...lastNewline], as: UTF8.self)
+                    pending.removeFirst(lastNewline + 1)
+                    for line in LogLine.parse(complete)
+                    where options.streams.contains(line.stream) && (options.until.map { line.time < $0 } ?? true) {
+                        continuation.yield(line)
+                    }
+                }
+                if exited && bytes.isEmpty {
+                    if drained { break }
+                    // An older conmon may leave its socket behind: give it a second after the exit file.
+                    if let deadline, ContinuousClock.now >= deadline { break }
+                    if deadline == nil {
+                        deadline = .now + .seconds(1)
+                        Task {
+                            try? await Task.sleep(for: .seconds(1.1))
+                            watcher.poke()
+                        }
+                    }
+                }
+                if await changes.next() == nil { break }
+            }
+            _ = watcher
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Stored events matching `filter`, then new ones as any process appends them, until the consumer stops.
+    /// Driven by inotify on a file every committing process rewrites after appending events.
+    public func followEvents(_ filter: EventFilter = EventFilter()) async throws(EngineError)
+        -> AsyncThrowingStream<EngineEvent, any Error>
+    {
+        let store = self.store
+        if !FileSystem.exists(store.eventsBell) { try FileSystem.write(store.eventsBell, [0x2a]) }
+        let watcher = try FileWatcher(paths: [store.eventsBell])
+        let newest = try store.lastEventSequence()
+        let existing = try store.events(filter).filter { $0.sequence <= newest }
+        let (stream, continuation) = AsyncThrowingStream<EngineEvent, any Error>.makeStream()
+        let task = Task {
+            var last = newest
+            for event in existing { continuation.yield(event) }
+            var changes = watcher.changes.makeAsyncIterator()
+            while !Task.isCancelled {
+                guard await changes.next() != nil else { break }
+                do {
+                    for event in try store.events(filter, after: last) {
+                        last = event.sequence
+                        continuation.yield(event)
+                    }
+                } catch {
+                    continuation.finish(throwing: error)
+                    return
+                }
+            }
+            _ = watcher
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+}
+
+extension FileSystem {
+    /// The size of a file, or 0.
+    static func fileSize(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    /// Reads what the file holds past `offset`, and advances it.
+    static func readFrom(_ path: String, offset: inout Int) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            if n <= 0 { break }
+            result += buffer[0..<n]
+            offset += n
+        }
+        return result
+    }
+}
