@@ -23,32 +23,40 @@ struct LogFollower {
     mutating func follow(tail: Int? = nil, since: String? = nil, until: String? = nil) async throws {
         let began = RFC3339.string(from: Date(), fractionalDigits: 9)
         for try await reply in client.getContainerLogs(name: container, tail: tail, since: since, until: until, .more) {
-            emit(reply.lines)
+            emit(reply.lines, onlyNew: false)
         }
         while true {
             let status = try await client.getContainer(id: container).container.status
             let from = lastTime ?? (tail == nil ? since : began)
-            emit(try await client.getContainerLogs(name: container, since: from, until: until).lines)
+            emit(try await client.getContainerLogs(name: container, since: from, until: until).lines, onlyNew: true)
             if status != .running && status != .paused { return }
             try await Task.sleep(for: .milliseconds(200))
         }
     }
 
-    /// Prints the lines not printed yet.
-    mutating func emit(_ lines: [IoPodman.LogLine]) {
-        var skip = lines.first?.time == lastTime ? printedAtLastTime : 0
+    /// Prints lines: all of a streamed reply (its two streams may arrive out of time order), or only those after
+    /// the last printed when asking again.
+    mutating func emit(_ lines: [IoPodman.LogLine], onlyNew: Bool) {
+        var skip = printedAtLastTime
         var fresh: [IoPodman.LogLine] = []
         for line in lines {
-            if let lastTime, line.time < lastTime { continue }
-            if skip > 0, line.time == lastTime {
-                skip -= 1
-                continue
+            if onlyNew, let lastTime {
+                if line.time < lastTime { continue }
+                if line.time == lastTime, skip > 0 {
+                    skip -= 1
+                    continue
+                }
             }
             fresh.append(line)
         }
-        guard let last = fresh.last else { return }
-        printedAtLastTime = (last.time == lastTime ? printedAtLastTime : 0) + fresh.count(where: { $0.time == last.time })
-        lastTime = last.time
-        LogsCommand.write(fresh, timestamps: timestamps)
+        for line in fresh {
+            if line.time == lastTime {
+                printedAtLastTime += 1
+            } else if lastTime.map({ line.time > $0 }) ?? true {
+                lastTime = line.time
+                printedAtLastTime = 1
+            }
+        }
+        if !fresh.isEmpty { LogsCommand.write(fresh, timestamps: timestamps) }
     }
 }
