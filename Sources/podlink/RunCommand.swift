@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import PodmanAPI
 import Varlink
 
@@ -15,6 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .shortAndLong, help: "Start the container and print its id, without waiting.") var detach = false
     @Flag(help: "Remove the container when it has exited.") var rm = false
+    @Option(help: "Pass SIGINT, SIGTERM and SIGHUP received by podlink on to the container.") var sigProxy = true
     @OptionGroup var options: CreateOptions
 
     func validate() throws {
@@ -38,6 +40,8 @@ struct RunCommand: AsyncParsableCommand {
                 Console.line(id)
                 return 0
             }
+            let proxies = sigProxy ? Self.proxySignals(to: id, client) : []
+            defer { for proxy in proxies { proxy.cancel() } }
             var follower = LogFollower(client, container: id, timestamps: false)
             try await follower.follow()
             let code = try await client.waitContainer(name: id).exitcode
@@ -45,6 +49,15 @@ struct RunCommand: AsyncParsableCommand {
             return Int32(truncatingIfNeeded: code)
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Handlers that send the signals podlink receives to the container, as `podman run --sig-proxy`.
+    static func proxySignals(to id: String, _ client: IoPodmanClient) -> [SignalHandler] {
+        [SIGINT, SIGTERM, SIGHUP].map { number in
+            SignalHandler(signals: [number]) {
+                Task { _ = try? await client.killContainer(name: id, signal: Int(number)) }
+            }
+        }
     }
 
     /// Podman's codes when the command cannot run: 127 when it is not found, 126 when it cannot be invoked.
