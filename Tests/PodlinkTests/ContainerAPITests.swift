@@ -246,3 +246,33 @@ struct ContainerAPITests {
         }
     }
 }
+
+@Suite("io.podman streams", .enabled(if: PodlinkdFixture.available))
+struct StreamTests {
+    @Test func logsAndEventsFollowWithMore() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        // Events: a stream opened before the container exists sees its creation. A connection answers one call at
+        // a time, so the endless stream gets a connection of its own.
+        let (watcher, watcherConnection) = try await fixture.connect()
+        var events = watcher.getEvents(types: [.container], actions: ["create", "start"], .more).makeAsyncIterator()
+        _ = try await client.createContainer(
+            create: .init(
+                image: "test:latest", name: "talker",
+                command: ["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.2; done; exit 5"]))
+        _ = try await client.startContainer(name: "talker")
+        var texts: [String] = []
+        for try await reply in client.getContainerLogs(name: "talker", .more) { texts += reply.lines.map(\.text) }
+        #expect(texts == ["line 1", "line 2", "line 3"])
+        #expect(try await client.waitContainer(name: "talker").exitcode == 5)
+        var actions: [String] = []
+        while actions.count < 2, let reply = try await events.next() { actions += reply.events.map(\.action) }
+        #expect(actions == ["create", "start"])
+        await #expect(throws: IoPodmanError.containerNotFound(id: "ghost")) {
+            for try await _ in client.getContainerLogs(name: "ghost", .more) {}
+        }
+        await watcherConnection.close()
+        await connection.close()
+        await fixture.tearDown()
+    }
+}
