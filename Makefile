@@ -18,7 +18,7 @@ run: build
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	./scripts/run-tests.sh
 
 docs: build
 	$(SWIFT) run varlink-swift-gen markdown interfaces/io.podman.varlink -o docs/io.podman.md

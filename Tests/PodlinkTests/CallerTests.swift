@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// Programs in other languages, and the podlink command line, driving a real podlinkd.
+@Suite("Callers: python, Go and the podlink CLI", .enabled(if: PodlinkdFixture.available))
+struct CallerTests {
+    static var podlink: String { PodlinkdFixture.products + "/podlink" }
+
+    @Test(.enabled(if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0))
+    func pythonExample() async throws {
+        let fixture = try await PodlinkdFixture()
+        let result = await PodlinkdFixture.run([
+            "python3", PodlinkdFixture.repository + "/contrib/examples/python/podlink_example.py",
+            "unix:\(fixture.socket)", PodlinkdFixture.image,
+        ])
+        #expect(result.status == 0, "\(result)\n\(fixture.log)")
+        #expect(result.output.contains("hello from python"))
+        await fixture.tearDown()
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/varlink-go-interface-generator")))
+    func goExample() async throws {
+        let fixture = try await PodlinkdFixture()
+        let binary = fixture.directory + "/podlink-example"
+        let build = await PodlinkdFixture.run(
+            [PodlinkdFixture.repository + "/contrib/examples/go/build.sh", binary], timeout: 300)
+        #expect(build.status == 0, "\(build)")
+        let result = await PodlinkdFixture.run([binary, "unix:\(fixture.socket)", PodlinkdFixture.image])
+        #expect(result.status == 0, "\(result)\n\(fixture.log)")
+        await fixture.tearDown()
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CallerTests.podlink)))
+    func commandLine() async throws {
+        let fixture = try await PodlinkdFixture()
+        let url = "unix:\(fixture.socket)"
+        func podlink(_ arguments: String...) async -> PodlinkdFixture.Result {
+            await PodlinkdFixture.run([Self.podlink, "--url", url] + arguments)
+        }
+        let load = await podlink("load", "-i", PodlinkdFixture.image, "test:latest")
+        #expect(load.status == 0, "\(load)")
+        let run = await podlink("run", "--rm", "--name", "once", "test:latest", "sh", "-c", "echo from the cli; exit 3")
+        #expect(run.status == 3, "\(run)")
+        #expect(run.output.contains("from the cli"))
+        #expect(await podlink("ps", "-a", "-q").output.isEmpty, "--rm removes the container")
+        let detached = await podlink("run", "-d", "--name", "bg", "test:latest", "sleep", "1000")
+        #expect(detached.status == 0 && detached.output.trimmingCharacters(in: .whitespacesAndNewlines).count == 64)
+        let ps = await podlink("ps")
+        #expect(ps.output.contains("CONTAINER ID") && ps.output.contains("bg") && ps.output.contains("Up"), "\(ps)")
+        let json = await podlink("ps", "--format", "json")
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
+        #expect(parsed?.count == 1)
+        let exec = await podlink("exec", "bg", "sh", "-c", "exit 4")
+        #expect(exec.status == 4)
+        #expect(await podlink("stop", "-t", "0", "bg").status == 0)
+        #expect(await podlink("wait", "bg").output.trimmingCharacters(in: .whitespacesAndNewlines) == "137")
+        let missing = await podlink("start", "nope")
+        #expect(missing.status == 125 && missing.error.contains("Error:"), "\(missing)")
+        #expect(await podlink("rm", "bg").status == 0)
+        let images = await podlink("images")
+        #expect(images.output.contains("REPOSITORY") && images.output.contains("test"), "\(images)")
+        #expect(await podlink("version").status == 0)
+        await fixture.tearDown()
+    }
+}
