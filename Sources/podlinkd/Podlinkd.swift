@@ -79,7 +79,7 @@ struct Podlinkd: AsyncParsableCommand {
         let service = VarlinkService(
             info: .init(
                 vendor: "Podlink", product: "podlinkd", version: IoPodman.podlinkVersion,
-                url: "https://github.com/podlink/podlink"),
+                url: "file:///usr/share/doc/podlink"),
             interfaces: [implementation], logger: logger, errorMapper: PodmanService.mapUndeclared,
             authorizer: { policy.allows($0) })
         var configuration = VarlinkServer.Configuration()
