@@ -77,7 +77,9 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // io.podman: stubs generated from interfaces/io.podman.varlink at build time.
-        .target(name: "PodmanAPI", dependencies: ["Varlink"], swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
+        .target(
+            name: "PodmanAPI", dependencies: ["Varlink"], swiftSettings: swiftSettings,
+            plugins: ["VarlinkGeneratorPlugin"]),
         // io.podman implemented over the engine.
         .target(
             name: "PodlinkService",

@@ -13,7 +13,9 @@ struct VarlinkGeneratorPlugin: BuildToolPlugin {
             let input = file.url
             let base = input.deletingPathExtension().lastPathComponent
             let output = outputDirectory.appending(path: "\(base).swift")
-            var arguments = ["swift", input.path(percentEncoded: false), "--output", output.path(percentEncoded: false)]
+            var arguments = [
+                "swift", input.path(percentEncoded: false), "--output", output.path(percentEncoded: false),
+            ]
             // The runtime module generates its own org.varlink.service stubs and must not import itself.
             if module.name == "Varlink" { arguments.append("--inside-runtime") }
             return .buildCommand(

@@ -28,7 +28,9 @@ public final class ContainerBatch {
         try await engine.stopLocked(&record, timeout: timeout)
     }
     /// Kill, as ``Engine/killContainer(_:signal:)``.
-    public func kill(signal: Int32 = 9) async throws(EngineError) { try await engine.killLocked(&record, signal: signal) }
+    public func kill(signal: Int32 = 9) async throws(EngineError) {
+        try await engine.killLocked(&record, signal: signal)
+    }
     /// Pause, as ``Engine/pauseContainer(_:)``.
     public func pause() async throws(EngineError) { try await engine.pauseLocked(&record) }
     /// Unpause, as ``Engine/unpauseContainer(_:)``.
@@ -41,7 +43,9 @@ public final class ContainerBatch {
 
 extension Engine {
     /// Runs several operations on one container under one hold of its lock, and returns what `body` returns.
-    public func batch<T: Sendable>(_ reference: String, _ body: (ContainerBatch) async throws(EngineError) -> T)
+    public func batch<T: Sendable>(
+        _ reference: String, _ body: (ContainerBatch) async throws(EngineError) -> T
+    )
         async throws(EngineError) -> T
     {
         try await locked(reference) { (record) throws(EngineError) -> T in

@@ -3,7 +3,9 @@ internal import Glibc
 
 extension Engine {
     /// Reads conmon's attach socket until it closes (the container exited), handing each packet to `output`.
-    static func pump(_ socket: Int32, stdin: [UInt8]?, output: @escaping @Sendable (LogStream, [UInt8]) -> Void)
+    static func pump(
+        _ socket: Int32, stdin: [UInt8]?, output: @escaping @Sendable (LogStream, [UInt8]) -> Void
+    )
         async throws(EngineError)
     {
         try await Offload.run { () throws(EngineError) in
@@ -11,7 +13,9 @@ extension Engine {
             if let stdin {
                 var offset = 0
                 while offset < stdin.count {
-                    let n = stdin.withUnsafeBytes { write(socket, $0.baseAddress! + offset, min(8192, $0.count - offset)) }
+                    let n = stdin.withUnsafeBytes {
+                        write(socket, $0.baseAddress! + offset, min(8192, $0.count - offset))
+                    }
                     if n < 0 { if errno == EINTR { continue } else { break } }
                     offset += n
                 }
@@ -67,7 +71,9 @@ extension Engine {
     }
 
     /// Attaches to a running container's output until it exits; returns its exit code.
-    public func attach(_ reference: String, output: @escaping @Sendable (LogStream, [UInt8]) -> Void)
+    public func attach(
+        _ reference: String, output: @escaping @Sendable (LogStream, [UInt8]) -> Void
+    )
         async throws(EngineError) -> Int32
     {
         let (id, socket) = try await locked(reference) { (record) throws(EngineError) -> (String, Int32) in

@@ -97,7 +97,7 @@ extension Engine {
             do {
                 try store.insertContainer(ContainerRecord(config: config, state: ContainerState()))
                 return id
-            } catch where error.code == .nameInUse && options.name == nil && attempts < 10 {
+            } catch  where error.code == .nameInUse && options.name == nil && attempts < 10 {
                 attempts += 1
             } catch {
                 try? FileSystem.removeTree(paths(id).directory)

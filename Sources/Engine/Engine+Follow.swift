@@ -1,10 +1,13 @@
+internal import CArchive
 internal import FoundationEssentials
 internal import Glibc
 
 extension Engine {
     /// The container's log lines as they are written: the existing ones matching `options` first, then new ones,
     /// until the container exits (or the consumer stops). Driven by inotify on the log file and the exit directory.
-    public func followLogs(_ reference: String, _ options: LogOptions = LogOptions())
+    public func followLogs(
+        _ reference: String, _ options: LogOptions = LogOptions()
+    )
         async throws(EngineError) -> AsyncThrowingStream<LogLine, any Error>
     {
         let record = try store.container(reference)
@@ -61,7 +64,9 @@ extension Engine {
 
     /// Stored events matching `filter`, then new ones as any process appends them, until the consumer stops.
     /// Driven by inotify on a file every committing process rewrites after appending events.
-    public func followEvents(_ filter: EventFilter = EventFilter()) async throws(EngineError)
+    public func followEvents(
+        _ filter: EventFilter = EventFilter()
+    ) async throws(EngineError)
         -> AsyncThrowingStream<EngineEvent, any Error>
     {
         let store = self.store

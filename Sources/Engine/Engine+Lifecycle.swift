@@ -164,7 +164,8 @@ extension Engine {
     /// Stops (with `timeout`) a running container and starts it again; starts one that is not running. Refused for
     /// a paused container.
     public func restartContainer(_ reference: String, timeout: UInt32? = nil) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in try await restartLocked(&record, timeout: timeout) }
+        try await locked(reference) { (record) throws(EngineError) in try await restartLocked(&record, timeout: timeout)
+        }
     }
 
     /// Waits for the container to exit and returns its exit code. Driven by conmon's exit file through inotify, so
@@ -201,7 +202,8 @@ extension Engine {
                 throw .invalidState(record.state.status, "clean up", container: record.config.name)
             }
             guard try store.execSessions(of: record.config.id).filter(\.running).isEmpty else {
-                throw .invalidState(record.state.status, "clean up (exec sessions running)", container: record.config.name)
+                throw .invalidState(
+                    record.state.status, "clean up (exec sessions running)", container: record.config.name)
             }
             try await cleanupLocked(&record)
             if record.state.status == .created { record.state.status = .configured }

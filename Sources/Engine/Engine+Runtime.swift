@@ -36,7 +36,8 @@ extension Engine {
             }
             for path in [paths.upper, paths.work, paths.merged] { try FileSystem.makeDirectories(path) }
             if useOverlay,
-                try RootFilesystem.mountOverlay(layers: layers, upper: paths.upper, work: paths.work, target: paths.merged)
+                try RootFilesystem.mountOverlay(
+                    layers: layers, upper: paths.upper, work: paths.work, target: paths.merged)
             {
                 return .overlay
             }

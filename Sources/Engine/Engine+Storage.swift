@@ -35,7 +35,8 @@ extension Engine {
             let userReferences = record.state.mountCount - (record.state.inRuntime ? 1 : 0)
             guard userReferences > 0 else {
                 throw .invalidState(
-                    record.state.status, record.state.inRuntime ? "unmount (the runtime uses it)" : "unmount (not mounted)",
+                    record.state.status,
+                    record.state.inRuntime ? "unmount (the runtime uses it)" : "unmount (not mounted)",
                     container: record.config.name)
             }
             for _ in 0..<(force ? userReferences : 1) { try unmountLocked(&record) }

@@ -1,5 +1,5 @@
-internal import FoundationEssentials
 internal import CSpawn
+internal import FoundationEssentials
 internal import Glibc
 internal import Logging
 
@@ -28,8 +28,10 @@ public final class Engine: Sendable {
         self.options = options
         self.logger = options.logger
         if options.subreaper { ChildProcesses.becomeSubreaper() }
-        for path in [options.storageRoot + "/containers", options.runRoot + "/locks", options.runRoot + "/runc",
-                     options.runRoot + "/exits", options.runRoot + "/s"] {
+        for path in [
+            options.storageRoot + "/containers", options.runRoot + "/locks", options.runRoot + "/runc",
+            options.runRoot + "/exits", options.runRoot + "/s",
+        ] {
             try FileSystem.makeDirectories(path)
         }
         store = try StateStore(path: options.storageRoot + "/state.db")
@@ -60,7 +62,9 @@ public final class Engine: Sendable {
     }
 
     /// Imports a root filesystem tarball (plain or compressed) as a one-layer image, as `podman import`.
-    public func importImage(from tarball: String, name: String? = nil, config: ImageRunConfig = ImageRunConfig())
+    public func importImage(
+        from tarball: String, name: String? = nil, config: ImageRunConfig = ImageRunConfig()
+    )
         async throws(EngineError) -> ImageRecord
     {
         let images = self.images

@@ -87,7 +87,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `operation` is not allowed in `state`.
-    public static func invalidState(_ state: ContainerStatus, _ operation: String, container: String? = nil)
+    public static func invalidState(
+        _ state: ContainerStatus, _ operation: String, container: String? = nil
+    )
         -> EngineError
     {
         EngineError(

@@ -1,3 +1,4 @@
+internal import CArchive
 internal import CSpawn
 internal import Dispatch
 internal import FoundationEssentials

@@ -1,3 +1,4 @@
+internal import CArchive
 internal import CSpawn
 internal import FoundationEssentials
 internal import Glibc

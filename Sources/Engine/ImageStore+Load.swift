@@ -50,14 +50,21 @@ extension ImageStore {
                 throw .invalidArgument("image", "bad image config: \(error)")
             }
             guard config.rootfs.diff_ids.count == manifest.layers.count else {
-                throw .invalidArgument("image", "manifest has \(manifest.layers.count) layers, config \(config.rootfs.diff_ids.count)")
+                throw .invalidArgument(
+                    "image", "manifest has \(manifest.layers.count) layers, config \(config.rootfs.diff_ids.count)")
             }
             for (layer, diffID) in zip(manifest.layers, config.rootfs.diff_ids) {
-                try ensureLayer(blob: try Self.blobPath(layout, layer.digest), diffID: diffID, compressedDigest: layer.digest)
+                try ensureLayer(
+                    blob: try Self.blobPath(layout, layer.digest), diffID: diffID, compressedDigest: layer.digest)
             }
             var names: [String] = []
             if let ref = descriptor.annotations?["org.opencontainers.image.ref.name"] {
-                names.append(try Self.normalizedName(ref.contains(":") || ref.contains("/") ? ref : (name.map { n in n.split(separator: ":").first.map(String.init) ?? n } ?? "localhost/image") + ":" + ref))
+                names.append(
+                    try Self.normalizedName(
+                        ref.contains(":") || ref.contains("/")
+                            ? ref
+                            : (name.map { n in n.split(separator: ":").first.map(String.init) ?? n }
+                                ?? "localhost/image") + ":" + ref))
             } else if let name {
                 names.append(try Self.normalizedName(name))
             }

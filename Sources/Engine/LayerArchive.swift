@@ -171,7 +171,9 @@ enum LayerArchive {
             let isDirectory = (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFDIR)
             archive_entry_set_pathname(entry, isDirectory ? relative + "/" : relative)
             try check(writer, archive_write_header(writer, entry), "write header \(relative)")
-            if archive_entry_size(entry) > 0 && (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFREG) {
+            if archive_entry_size(entry) > 0
+                && (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFREG)
+            {
                 let file = open(full, O_RDONLY | O_CLOEXEC)
                 guard file >= 0 else { throw .system("open \(full)", errno) }
                 defer { close(file) }

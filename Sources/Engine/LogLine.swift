@@ -66,7 +66,8 @@ public struct LogLine: Sendable, Hashable, Codable {
         var pending: (Date, LogStream, String)?
         for raw in content.split(separator: "\n", omittingEmptySubsequences: true) {
             let fields = raw.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count >= 3, let time = parseTime(fields[0]), let stream = LogStream(rawValue: String(fields[1]))
+            guard fields.count >= 3, let time = parseTime(fields[0]),
+                let stream = LogStream(rawValue: String(fields[1]))
             else { continue }
             let text = fields.count == 4 ? String(fields[3]) : ""
             if fields[2] == "P" {
@@ -101,7 +102,8 @@ public struct LogOptions: Sendable, Hashable {
     public var streams: Set<LogStream>
 
     /// Creates log options.
-    public init(tail: Int? = nil, since: Date? = nil, until: Date? = nil, streams: Set<LogStream> = [.stdout, .stderr]) {
+    public init(tail: Int? = nil, since: Date? = nil, until: Date? = nil, streams: Set<LogStream> = [.stdout, .stderr])
+    {
         self.tail = tail
         self.since = since
         self.until = until

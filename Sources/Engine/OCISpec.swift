@@ -138,13 +138,16 @@ struct OCISpec: Encodable {
             Mount(
                 destination: "/dev/shm", type: "tmpfs", source: "shm",
                 options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
-            Mount(destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"]),
+            Mount(
+                destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"]),
             Mount(destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"]),
             Mount(
                 destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
                 options: ["nosuid", "noexec", "nodev", "relatime", "ro"]),
         ]
-        for (file, destination) in [("hostname", "/etc/hostname"), ("hosts", "/etc/hosts"), ("resolv.conf", "/etc/resolv.conf")]
+        for (file, destination) in [
+            ("hostname", "/etc/hostname"), ("hosts", "/etc/hosts"), ("resolv.conf", "/etc/resolv.conf"),
+        ]
         where !config.mounts.contains(where: { $0.destination == destination }) {
             mounts.append(
                 Mount(
@@ -191,7 +194,9 @@ struct OCISpec: Encodable {
         var gid: UInt32 = 0
         if let number = UInt32(parts[0]) {
             uid = number
-            if let line = passwd.split(separator: "\n").first(where: { $0.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first == Substring(parts[0]) }) {
+            if let line = passwd.split(separator: "\n").first(where: {
+                $0.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first == Substring(parts[0])
+            }) {
                 gid = UInt32(line.split(separator: ":", omittingEmptySubsequences: false)[3]) ?? 0
             }
         } else {

@@ -2,7 +2,8 @@ internal import Dispatch
 
 /// Runs blocking work (extraction, flock, file trees) on a Dispatch thread instead of the cooperative pool.
 enum Offload {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws(EngineError) -> T) async throws(EngineError) -> T {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws(EngineError) -> T) async throws(EngineError) -> T
+    {
         let result: Result<T, EngineError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 do throws(EngineError) {

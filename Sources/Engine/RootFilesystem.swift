@@ -1,3 +1,4 @@
+internal import CArchive
 internal import CSpawn
 internal import Glibc
 
@@ -5,7 +6,8 @@ internal import Glibc
 enum RootFilesystem {
     /// Mounts overlay at `target` with the layers (bottom first) below `upper`; returns false when the kernel
     /// refuses (the caller then copies).
-    static func mountOverlay(layers: [String], upper: String, work: String, target: String) throws(EngineError) -> Bool {
+    static func mountOverlay(layers: [String], upper: String, work: String, target: String) throws(EngineError) -> Bool
+    {
         let options = "lowerdir=" + layers.reversed().joined(separator: ":") + ",upperdir=" + upper + ",workdir=" + work
         if mount("overlay", target, "overlay", 0, options) == 0 { return true }
         let error = errno

@@ -84,7 +84,9 @@ final class SQLiteDatabase: @unchecked Sendable {
             case .real(let v): rc = sqlite3_bind_double(statement, i, v)
             case .text(let v): rc = sqlite3_bind_text(statement, i, v, -1, csqlite_transient())
             case .blob(let v):
-                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), csqlite_transient()) }
+                rc = v.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, i, $0.baseAddress, Int32($0.count), csqlite_transient())
+                }
             }
             guard rc == SQLITE_OK else { throw error("bind") }
         }
@@ -98,7 +100,9 @@ final class SQLiteDatabase: @unchecked Sendable {
         try bind(statement, values)
         let rc = sqlite3_step(statement)
         guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
-            if rc == SQLITE_CONSTRAINT { throw EngineError(code: .internalError, message: "constraint", subject: "constraint") }
+            if rc == SQLITE_CONSTRAINT {
+                throw EngineError(code: .internalError, message: "constraint", subject: "constraint")
+            }
             throw error("step \(sql.prefix(60))")
         }
         return Int(sqlite3_changes(handle))

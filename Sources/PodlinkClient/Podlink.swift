@@ -19,8 +19,9 @@ public enum Podlink {
     }
 
     /// A typed io.podman client and the connection it uses.
-    public static func connect(_ endpoint: Endpoint) async throws -> (client: IoPodmanClient, connection: VarlinkConnection)
-    {
+    public static func connect(
+        _ endpoint: Endpoint
+    ) async throws -> (client: IoPodmanClient, connection: VarlinkConnection) {
         let connection: VarlinkConnection
         switch endpoint {
         case .address(let text): connection = try await VarlinkConnection.connect(to: VarlinkAddress(parsing: text))

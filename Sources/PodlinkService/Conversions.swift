@@ -35,7 +35,8 @@ extension IoPodman.Container {
     init(_ summary: ContainerSummary) {
         self.init(
             id: summary.id, name: summary.name, image: summary.image, command: summary.command,
-            status: .init(summary.status), exitCode: summary.exitCode.map(Int.init), created: Time.format(summary.createdAt),
+            status: .init(summary.status), exitCode: summary.exitCode.map(Int.init),
+            created: Time.format(summary.createdAt),
             labels: summary.labels)
     }
 }
@@ -62,7 +63,8 @@ extension IoPodman.ContainerState {
     init(_ state: ContainerState) {
         self.init(
             status: .init(state.status), pid: Int(state.pid), conmonPid: Int(state.conmonPID),
-            exitCode: state.exitCode.map(Int.init), oomKilled: state.oomKilled, started: state.startedAt.map(Time.format),
+            exitCode: state.exitCode.map(Int.init), oomKilled: state.oomKilled,
+            started: state.startedAt.map(Time.format),
             finished: state.finishedAt.map(Time.format), mountPoint: state.mountPoint, mountCount: state.mountCount,
             rootfs: state.rootfsKind.map { $0 == .overlay ? .overlay : .copy }, restartCount: state.restartCount)
     }

@@ -8,6 +8,7 @@ import Glibc
 #endif
 
 extension PodmanService {
+    /// Serves `io.podman.GetVersion`, as documented in `interfaces/io.podman.varlink`.
     public func getVersion(
         _ parameters: IoPodman.GetVersion.Parameters, context: VarlinkCallContext<IoPodman.GetVersion.Reply>
     ) async throws -> IoPodman.GetVersion.Reply {
@@ -16,7 +17,10 @@ extension PodmanService {
             osArch: "linux/amd64")
     }
 
-    public func getInfo(_ parameters: IoPodman.GetInfo.Parameters, context: VarlinkCallContext<IoPodman.GetInfo.Reply>)
+    /// Serves `io.podman.GetInfo`, as documented in `interfaces/io.podman.varlink`.
+    public func getInfo(
+        _ parameters: IoPodman.GetInfo.Parameters, context: VarlinkCallContext<IoPodman.GetInfo.Reply>
+    )
         async throws -> IoPodman.GetInfo.Reply
     {
         let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
@@ -33,6 +37,7 @@ extension PodmanService {
             runRoot: options.runRoot, containers: counts, images: images.count)
     }
 
+    /// Serves `io.podman.ListContainers`, as documented in `interfaces/io.podman.varlink`.
     public func listContainers(
         _ parameters: IoPodman.ListContainers.Parameters, context: VarlinkCallContext<IoPodman.ListContainers.Reply>
     ) async throws -> IoPodman.ListContainers.Reply {
@@ -40,6 +45,7 @@ extension PodmanService {
         return .init(containers: containers.map(IoPodman.Container.init))
     }
 
+    /// Serves `io.podman.GetContainer`, as documented in `interfaces/io.podman.varlink`.
     public func getContainer(
         _ parameters: IoPodman.GetContainer.Parameters, context: VarlinkCallContext<IoPodman.GetContainer.Reply>
     ) async throws -> IoPodman.GetContainer.Reply {
@@ -51,6 +57,7 @@ extension PodmanService {
         return .init(container: .init(container))
     }
 
+    /// Serves `io.podman.CreateContainer`, as documented in `interfaces/io.podman.varlink`.
     public func createContainer(
         _ parameters: IoPodman.CreateContainer.Parameters, context: VarlinkCallContext<IoPodman.CreateContainer.Reply>
     ) async throws -> IoPodman.CreateContainer.Reply {
@@ -62,7 +69,9 @@ extension PodmanService {
         let memory = try nonNegative(create.memory, "memory")
         let pids = try nonNegative(create.pids, "pids")
         let timeout = try nonNegative(create.stopTimeout, "stop_timeout")
-        if let cpus = create.cpus, cpus <= 0 { throw IoPodmanError.invalidArgument(argument: "cpus", reason: "must be positive") }
+        if let cpus = create.cpus, cpus <= 0 {
+            throw IoPodmanError.invalidArgument(argument: "cpus", reason: "must be positive")
+        }
         if let signal = create.stopSignal, !(1...64).contains(signal) {
             throw IoPodmanError.invalidArgument(argument: "stop_signal", reason: "\(signal) is not a signal number")
         }
@@ -81,6 +90,7 @@ extension PodmanService {
         return .init(container: id)
     }
 
+    /// Serves `io.podman.RemoveContainer`, as documented in `interfaces/io.podman.varlink`.
     public func removeContainer(
         _ parameters: IoPodman.RemoveContainer.Parameters, context: VarlinkCallContext<IoPodman.RemoveContainer.Reply>
     ) async throws -> IoPodman.RemoveContainer.Reply {
@@ -91,33 +101,39 @@ extension PodmanService {
         return .init(container: id)
     }
 
+    /// Serves `io.podman.InspectContainer`, as documented in `interfaces/io.podman.varlink`.
     public func inspectContainer(
         _ parameters: IoPodman.InspectContainer.Parameters,
         context: VarlinkCallContext<IoPodman.InspectContainer.Reply>
     ) async throws -> IoPodman.InspectContainer.Reply {
-        let inspect = try await engineCall { () throws(EngineError) in try await engine.inspectContainer(parameters.name) }
+        let inspect = try await engineCall { () throws(EngineError) in
+            try await engine.inspectContainer(parameters.name)
+        }
         return .init(container: .init(inspect))
     }
 
+    /// Serves `io.podman.ContainerExists`, as documented in `interfaces/io.podman.varlink`.
     public func containerExists(
         _ parameters: IoPodman.ContainerExists.Parameters, context: VarlinkCallContext<IoPodman.ContainerExists.Reply>
     ) async throws -> IoPodman.ContainerExists.Reply {
         do {
             _ = try await engine.containerID(parameters.name)
             return .init(exists: true)
-        } catch where error.code == .noSuchContainer {
+        } catch  where error.code == .noSuchContainer {
             return .init(exists: false)
         } catch {
             throw IoPodmanError(error)
         }
     }
 
+    /// Serves `io.podman.MountContainer`, as documented in `interfaces/io.podman.varlink`.
     public func mountContainer(
         _ parameters: IoPodman.MountContainer.Parameters, context: VarlinkCallContext<IoPodman.MountContainer.Reply>
     ) async throws -> IoPodman.MountContainer.Reply {
         .init(path: try await engineCall { () throws(EngineError) in try await engine.mountContainer(parameters.name) })
     }
 
+    /// Serves `io.podman.UnmountContainer`, as documented in `interfaces/io.podman.varlink`.
     public func unmountContainer(
         _ parameters: IoPodman.UnmountContainer.Parameters,
         context: VarlinkCallContext<IoPodman.UnmountContainer.Reply>
@@ -128,6 +144,7 @@ extension PodmanService {
         return .init()
     }
 
+    /// Serves `io.podman.ListContainerMounts`, as documented in `interfaces/io.podman.varlink`.
     public func listContainerMounts(
         _ parameters: IoPodman.ListContainerMounts.Parameters,
         context: VarlinkCallContext<IoPodman.ListContainerMounts.Reply>
@@ -142,6 +159,7 @@ extension PodmanService {
         return .init(mounts: mounts)
     }
 
+    /// Serves `io.podman.ExportContainer`, as documented in `interfaces/io.podman.varlink`.
     public func exportContainer(
         _ parameters: IoPodman.ExportContainer.Parameters, context: VarlinkCallContext<IoPodman.ExportContainer.Reply>
     ) async throws -> IoPodman.ExportContainer.Reply {
@@ -154,6 +172,7 @@ extension PodmanService {
         return .init(tarfile: parameters.path)
     }
 
+    /// Serves `io.podman.ContainerArtifacts`, as documented in `interfaces/io.podman.varlink`.
     public func containerArtifacts(
         _ parameters: IoPodman.ContainerArtifacts.Parameters,
         context: VarlinkCallContext<IoPodman.ContainerArtifacts.Reply>
@@ -164,6 +183,7 @@ extension PodmanService {
         return .init(contents: Data(bytes).base64EncodedString())
     }
 
+    /// Serves `io.podman.AddContainerArtifact`, as documented in `interfaces/io.podman.varlink`.
     public func addContainerArtifact(
         _ parameters: IoPodman.AddContainerArtifact.Parameters,
         context: VarlinkCallContext<IoPodman.AddContainerArtifact.Reply>
@@ -177,6 +197,7 @@ extension PodmanService {
         return .init()
     }
 
+    /// Serves `io.podman.RemoveContainerArtifact`, as documented in `interfaces/io.podman.varlink`.
     public func removeContainerArtifact(
         _ parameters: IoPodman.RemoveContainerArtifact.Parameters,
         context: VarlinkCallContext<IoPodman.RemoveContainerArtifact.Reply>
@@ -187,6 +208,7 @@ extension PodmanService {
         return .init()
     }
 
+    /// Serves `io.podman.ExecContainer`, as documented in `interfaces/io.podman.varlink`.
     public func execContainer(
         _ parameters: IoPodman.ExecContainer.Parameters, context: VarlinkCallContext<IoPodman.ExecContainer.Reply>
     ) async throws -> IoPodman.ExecContainer.Reply {

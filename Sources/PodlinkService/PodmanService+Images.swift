@@ -15,6 +15,7 @@ extension PodmanService {
         return users
     }
 
+    /// Serves `io.podman.ListImages`, as documented in `interfaces/io.podman.varlink`.
     public func listImages(
         _ parameters: IoPodman.ListImages.Parameters, context: VarlinkCallContext<IoPodman.ListImages.Reply>
     ) async throws -> IoPodman.ListImages.Reply {
@@ -23,13 +24,17 @@ extension PodmanService {
         return .init(images: images.map { IoPodman.Image($0, containers: users[$0.id] ?? []) })
     }
 
-    public func getImage(_ parameters: IoPodman.GetImage.Parameters, context: VarlinkCallContext<IoPodman.GetImage.Reply>)
+    /// Serves `io.podman.GetImage`, as documented in `interfaces/io.podman.varlink`.
+    public func getImage(
+        _ parameters: IoPodman.GetImage.Parameters, context: VarlinkCallContext<IoPodman.GetImage.Reply>
+    )
         async throws -> IoPodman.GetImage.Reply
     {
         let image = try await engineCall { () throws(EngineError) in try await engine.inspectImage(parameters.id) }
         return .init(image: .init(image, containers: try await usersByImage()[image.id] ?? []))
     }
 
+    /// Serves `io.podman.InspectImage`, as documented in `interfaces/io.podman.varlink`.
     public func inspectImage(
         _ parameters: IoPodman.InspectImage.Parameters, context: VarlinkCallContext<IoPodman.InspectImage.Reply>
     ) async throws -> IoPodman.InspectImage.Reply {
@@ -37,6 +42,7 @@ extension PodmanService {
         return .init(image: .init(image, containers: try await usersByImage()[image.id] ?? []))
     }
 
+    /// Serves `io.podman.ImportImage`, as documented in `interfaces/io.podman.varlink`.
     public func importImage(
         _ parameters: IoPodman.ImportImage.Parameters, context: VarlinkCallContext<IoPodman.ImportImage.Reply>
     ) async throws -> IoPodman.ImportImage.Reply {
@@ -50,11 +56,15 @@ extension PodmanService {
         return .init(image: image.id)
     }
 
-    public func loadImage(_ parameters: IoPodman.LoadImage.Parameters, context: VarlinkCallContext<IoPodman.LoadImage.Reply>)
+    /// Serves `io.podman.LoadImage`, as documented in `interfaces/io.podman.varlink`.
+    public func loadImage(
+        _ parameters: IoPodman.LoadImage.Parameters, context: VarlinkCallContext<IoPodman.LoadImage.Reply>
+    )
         async throws -> IoPodman.LoadImage.Reply
     {
         guard parameters.inputFile.hasPrefix("/") else {
-            throw IoPodmanError.invalidArgument(argument: "input_file", reason: "must be an absolute path on the server")
+            throw IoPodmanError.invalidArgument(
+                argument: "input_file", reason: "must be an absolute path on the server")
         }
         let images = try await engineCall { () throws(EngineError) in
             try await engine.loadImage(from: parameters.inputFile, name: parameters.name)
@@ -62,7 +72,10 @@ extension PodmanService {
         return .init(images: images.map(\.id))
     }
 
-    public func tagImage(_ parameters: IoPodman.TagImage.Parameters, context: VarlinkCallContext<IoPodman.TagImage.Reply>)
+    /// Serves `io.podman.TagImage`, as documented in `interfaces/io.podman.varlink`.
+    public func tagImage(
+        _ parameters: IoPodman.TagImage.Parameters, context: VarlinkCallContext<IoPodman.TagImage.Reply>
+    )
         async throws -> IoPodman.TagImage.Reply
     {
         let image = try await engineCall { () throws(EngineError) in
@@ -72,6 +85,7 @@ extension PodmanService {
         return .init(image: image.id)
     }
 
+    /// Serves `io.podman.UntagImage`, as documented in `interfaces/io.podman.varlink`.
     public func untagImage(
         _ parameters: IoPodman.UntagImage.Parameters, context: VarlinkCallContext<IoPodman.UntagImage.Reply>
     ) async throws -> IoPodman.UntagImage.Reply {
@@ -83,6 +97,7 @@ extension PodmanService {
         return .init(image: image.id)
     }
 
+    /// Serves `io.podman.RemoveImage`, as documented in `interfaces/io.podman.varlink`.
     public func removeImage(
         _ parameters: IoPodman.RemoveImage.Parameters, context: VarlinkCallContext<IoPodman.RemoveImage.Reply>
     ) async throws -> IoPodman.RemoveImage.Reply {

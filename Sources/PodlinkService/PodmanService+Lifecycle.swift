@@ -13,12 +13,16 @@ extension PodmanService {
 
     private func signalNumber(_ value: Int?) throws(IoPodmanError) -> Int32 {
         guard let value else { return 9 }
-        guard (1...64).contains(value) else { throw .invalidArgument(argument: "signal", reason: "\(value) is not a signal") }
+        guard (1...64).contains(value) else {
+            throw .invalidArgument(argument: "signal", reason: "\(value) is not a signal")
+        }
         return Int32(value)
     }
 
     /// Resolves the container's id, runs `body` with it and replies with the id.
-    private func onContainer(_ name: String, _ body: (String) async throws(EngineError) -> Void)
+    private func onContainer(
+        _ name: String, _ body: (String) async throws(EngineError) -> Void
+    )
         async throws(IoPodmanError) -> String
     {
         try await engineCall { () throws(EngineError) in
@@ -28,18 +32,27 @@ extension PodmanService {
         }
     }
 
+    /// Serves `io.podman.InitContainer`, as documented in `interfaces/io.podman.varlink`.
     public func initContainer(
         _ parameters: IoPodman.InitContainer.Parameters, context: VarlinkCallContext<IoPodman.InitContainer.Reply>
     ) async throws -> IoPodman.InitContainer.Reply {
-        .init(container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.initContainer(id) })
+        .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.initContainer(id)
+            })
     }
 
+    /// Serves `io.podman.StartContainer`, as documented in `interfaces/io.podman.varlink`.
     public func startContainer(
         _ parameters: IoPodman.StartContainer.Parameters, context: VarlinkCallContext<IoPodman.StartContainer.Reply>
     ) async throws -> IoPodman.StartContainer.Reply {
-        .init(container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.startContainer(id) })
+        .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.startContainer(id)
+            })
     }
 
+    /// Serves `io.podman.StopContainer`, as documented in `interfaces/io.podman.varlink`.
     public func stopContainer(
         _ parameters: IoPodman.StopContainer.Parameters, context: VarlinkCallContext<IoPodman.StopContainer.Reply>
     ) async throws -> IoPodman.StopContainer.Reply {
@@ -50,6 +63,7 @@ extension PodmanService {
             })
     }
 
+    /// Serves `io.podman.RestartContainer`, as documented in `interfaces/io.podman.varlink`.
     public func restartContainer(
         _ parameters: IoPodman.RestartContainer.Parameters,
         context: VarlinkCallContext<IoPodman.RestartContainer.Reply>
@@ -61,6 +75,7 @@ extension PodmanService {
             })
     }
 
+    /// Serves `io.podman.KillContainer`, as documented in `interfaces/io.podman.varlink`.
     public func killContainer(
         _ parameters: IoPodman.KillContainer.Parameters, context: VarlinkCallContext<IoPodman.KillContainer.Reply>
     ) async throws -> IoPodman.KillContainer.Reply {
@@ -71,20 +86,28 @@ extension PodmanService {
             })
     }
 
+    /// Serves `io.podman.PauseContainer`, as documented in `interfaces/io.podman.varlink`.
     public func pauseContainer(
         _ parameters: IoPodman.PauseContainer.Parameters, context: VarlinkCallContext<IoPodman.PauseContainer.Reply>
     ) async throws -> IoPodman.PauseContainer.Reply {
-        .init(container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.pauseContainer(id) })
+        .init(
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.pauseContainer(id)
+            })
     }
 
+    /// Serves `io.podman.UnpauseContainer`, as documented in `interfaces/io.podman.varlink`.
     public func unpauseContainer(
         _ parameters: IoPodman.UnpauseContainer.Parameters,
         context: VarlinkCallContext<IoPodman.UnpauseContainer.Reply>
     ) async throws -> IoPodman.UnpauseContainer.Reply {
         .init(
-            container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.unpauseContainer(id) })
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.unpauseContainer(id)
+            })
     }
 
+    /// Serves `io.podman.WaitContainer`, as documented in `interfaces/io.podman.varlink`.
     public func waitContainer(
         _ parameters: IoPodman.WaitContainer.Parameters, context: VarlinkCallContext<IoPodman.WaitContainer.Reply>
     ) async throws -> IoPodman.WaitContainer.Reply {
@@ -92,14 +115,18 @@ extension PodmanService {
         return .init(exitcode: Int(code))
     }
 
+    /// Serves `io.podman.CleanupContainer`, as documented in `interfaces/io.podman.varlink`.
     public func cleanupContainer(
         _ parameters: IoPodman.CleanupContainer.Parameters,
         context: VarlinkCallContext<IoPodman.CleanupContainer.Reply>
     ) async throws -> IoPodman.CleanupContainer.Reply {
         .init(
-            container: try await onContainer(parameters.name) { id throws(EngineError) in try await engine.cleanupContainer(id) })
+            container: try await onContainer(parameters.name) { id throws(EngineError) in
+                try await engine.cleanupContainer(id)
+            })
     }
 
+    /// Serves `io.podman.SyncContainer`, as documented in `interfaces/io.podman.varlink`.
     public func syncContainer(
         _ parameters: IoPodman.SyncContainer.Parameters, context: VarlinkCallContext<IoPodman.SyncContainer.Reply>
     ) async throws -> IoPodman.SyncContainer.Reply {
@@ -107,6 +134,7 @@ extension PodmanService {
         return .init(state: .init(state))
     }
 
+    /// Serves `io.podman.RefreshContainers`, as documented in `interfaces/io.podman.varlink`.
     public func refreshContainers(
         _ parameters: IoPodman.RefreshContainers.Parameters,
         context: VarlinkCallContext<IoPodman.RefreshContainers.Reply>
@@ -115,6 +143,7 @@ extension PodmanService {
         return .init()
     }
 
+    /// Serves `io.podman.BatchContainer`, as documented in `interfaces/io.podman.varlink`.
     public func batchContainer(
         _ parameters: IoPodman.BatchContainer.Parameters, context: VarlinkCallContext<IoPodman.BatchContainer.Reply>
     ) async throws -> IoPodman.BatchContainer.Reply {
@@ -150,6 +179,7 @@ extension PodmanService {
         return .init(state: .init(state))
     }
 
+    /// Serves `io.podman.ContainerCheckpoint`, as documented in `interfaces/io.podman.varlink`.
     public func containerCheckpoint(
         _ parameters: IoPodman.ContainerCheckpoint.Parameters,
         context: VarlinkCallContext<IoPodman.ContainerCheckpoint.Reply>
@@ -157,6 +187,7 @@ extension PodmanService {
         throw VarlinkError.methodNotImplemented(context.method)
     }
 
+    /// Serves `io.podman.ContainerRestore`, as documented in `interfaces/io.podman.varlink`.
     public func containerRestore(
         _ parameters: IoPodman.ContainerRestore.Parameters,
         context: VarlinkCallContext<IoPodman.ContainerRestore.Reply>

@@ -4,6 +4,7 @@ public import PodmanAPI
 public import Varlink
 
 extension PodmanService {
+    /// Serves `io.podman.GetContainerLogs`, as documented in `interfaces/io.podman.varlink`.
     public func getContainerLogs(
         _ parameters: IoPodman.GetContainerLogs.Parameters,
         context: VarlinkCallContext<IoPodman.GetContainerLogs.Reply>
@@ -14,7 +15,8 @@ extension PodmanService {
         var streams: Set<LogStream> = [.stdout, .stderr]
         if let asked = parameters.streams { streams = Set(asked.map { $0 == .stdout ? LogStream.stdout : .stderr }) }
         let options = LogOptions(
-            tail: parameters.tail, since: try parameters.since.map { text throws(IoPodmanError) in try Time.parse(text, argument: "since") },
+            tail: parameters.tail,
+            since: try parameters.since.map { text throws(IoPodmanError) in try Time.parse(text, argument: "since") },
             until: try parameters.until.map { text throws(IoPodmanError) in try Time.parse(text, argument: "until") },
             streams: streams)
         if context.more {
@@ -29,7 +31,10 @@ extension PodmanService {
         return .init(lines: lines.map(IoPodman.LogLine.init))
     }
 
-    public func getEvents(_ parameters: IoPodman.GetEvents.Parameters, context: VarlinkCallContext<IoPodman.GetEvents.Reply>)
+    /// Serves `io.podman.GetEvents`, as documented in `interfaces/io.podman.varlink`.
+    public func getEvents(
+        _ parameters: IoPodman.GetEvents.Parameters, context: VarlinkCallContext<IoPodman.GetEvents.Reply>
+    )
         async throws -> IoPodman.GetEvents.Reply
     {
         let filter = EventFilter(

@@ -34,7 +34,9 @@ struct CallScanner {
 
     private mutating func expect(_ byte: UInt8) throws(Invalid) {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == byte else { throw Invalid(reason: "expected '\(Character(UnicodeScalar(byte)))'") }
+        guard index < bytes.count, bytes[index] == byte else {
+            throw Invalid(reason: "expected '\(Character(UnicodeScalar(byte)))'")
+        }
         index += 1
     }
 
@@ -61,7 +63,8 @@ struct CallScanner {
                     let range = try string()
                     let raw = bytes[range]
                     if raw.contains(UInt8(ascii: "\\")) {
-                        method = try? VarlinkJSON.decode(String.self, from: bytes[(range.lowerBound - 1)...range.upperBound])
+                        method = try? VarlinkJSON.decode(
+                            String.self, from: bytes[(range.lowerBound - 1)...range.upperBound])
                         if method == nil { throw Invalid(reason: "bad method string") }
                     } else {
                         method = String(decoding: raw, as: UTF8.self)
@@ -84,7 +87,8 @@ struct CallScanner {
                     }
                     if set {
                         flags.insert(
-                            key.first == UInt8(ascii: "m") ? .more : key.first == UInt8(ascii: "o") ? .oneway : .upgrade)
+                            key.first == UInt8(ascii: "m") ? .more : key.first == UInt8(ascii: "o") ? .oneway : .upgrade
+                        )
                     }
                 } else {
                     try value()
@@ -107,7 +111,9 @@ struct CallScanner {
 
     /// A string at `index`; returns the range of its contents (still escaped).
     private mutating func string() throws(Invalid) -> Range<Int> {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid(reason: "expected a string") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw Invalid(reason: "expected a string")
+        }
         index += 1
         let start = index
         while index < bytes.count {
@@ -222,7 +228,9 @@ struct CallScanner {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard digits() > 0 else { throw Invalid(reason: "bad number") }
         }
         _ = start

@@ -95,7 +95,8 @@ extension JSONValue {
         case (.array(let a), .array(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.isJSONEqual(to: $1) }
         case (.object(let a), .object(let b)):
-            return a.count == b.count && a.allSatisfy { key, value in b[key].map { value.isJSONEqual(to: $0) } ?? false }
+            return a.count == b.count
+                && a.allSatisfy { key, value in b[key].map { value.isJSONEqual(to: $0) } ?? false }
         default: return self == other
         }
     }

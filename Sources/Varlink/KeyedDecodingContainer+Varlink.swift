@@ -30,7 +30,8 @@ extension KeyedDecodingContainer {
         default:
             return DecodingError.dataCorrupted(
                 DecodingError.Context(
-                    codingPath: codingPath + [key], debugDescription: "invalid value: \(error)", underlyingError: error))
+                    codingPath: codingPath + [key], debugDescription: "invalid value: \(error)", underlyingError: error)
+            )
         }
     }
 }

@@ -30,7 +30,9 @@ enum ProcessSupport {
         return nil
     }
 
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) throws -> R)
+    private static func withCStrings<R>(
+        _ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) throws -> R
+    )
         rethrows -> R
     {
         let pointers = strings.map { strdup($0) } + [nil]
@@ -39,7 +41,9 @@ enum ProcessSupport {
     }
 
     /// Spawns `executable`; child fd i is `fds[i]`.
-    static func spawn(_ executable: String, arguments: [String], environment: [String: String]?, fds: [Int32])
+    static func spawn(
+        _ executable: String, arguments: [String], environment: [String: String]?, fds: [Int32]
+    )
         throws -> pid_t
     {
         var env = environment ?? currentEnvironment()

@@ -26,7 +26,9 @@ public struct VarlinkClient: Sendable {
     }
 
     /// Calls a method with `more` and returns its replies as they come.
-    public func stream<M: VarlinkMethod>(_ method: M.Type, _ parameters: M.Parameters)
+    public func stream<M: VarlinkMethod>(
+        _ method: M.Type, _ parameters: M.Parameters
+    )
         -> AsyncThrowingStream<M.Reply, any Error>
     {
         let transport = transport
@@ -56,7 +58,9 @@ public struct VarlinkClient: Sendable {
     }
 
     /// Calls a method with `upgrade`; after its reply the connection is the caller's.
-    public func upgrade<M: VarlinkMethod>(_ method: M.Type, _ parameters: M.Parameters) async throws -> (
+    public func upgrade<M: VarlinkMethod>(
+        _ method: M.Type, _ parameters: M.Parameters
+    ) async throws -> (
         M.Reply, any VarlinkUpgradedConnection
     ) {
         let message = try VarlinkMessage.encodeCall(method: M.methodName, parameters: parameters, flags: .upgrade)
@@ -64,7 +68,9 @@ public struct VarlinkClient: Sendable {
         return (try Self.decode(method, frame).reply, connection)
     }
 
-    static func decode<M: VarlinkMethod>(_ method: M.Type, _ frame: [UInt8]) throws -> (
+    static func decode<M: VarlinkMethod>(
+        _ method: M.Type, _ frame: [UInt8]
+    ) throws -> (
         reply: M.Reply, continues: Bool
     ) {
         switch try VarlinkMessage.decodeReply(M.Reply.self, from: frame) {

@@ -47,7 +47,9 @@ public final class VarlinkConnection: VarlinkTransport {
         return VarlinkConnection(channel: channel, handler: handler)
     }
 
-    static func makeChannel(_ address: VarlinkAddress, maximumMessageSize: Int, group: any EventLoopGroup)
+    static func makeChannel(
+        _ address: VarlinkAddress, maximumMessageSize: Int, group: any EventLoopGroup
+    )
         async throws -> (any Channel, ClientHandler)
     {
         let bootstrap = ClientBootstrap(group: group)
@@ -118,11 +120,14 @@ public final class VarlinkConnection: VarlinkTransport {
         Glibc.close(fd)
         let (channel, handler) = try await makeChannel(
             .unix(path: path), maximumMessageSize: maximumMessageSize, group: group)
-        return VarlinkConnection(channel: channel, handler: handler, child: pid, cleanupPath: String(cString: directory))
+        return VarlinkConnection(
+            channel: channel, handler: handler, child: pid, cleanupPath: String(cString: directory))
     }
 
     /// Sends a call and streams its replies.
-    public func exchange(_ message: [UInt8], flags: VarlinkCallFlags) async throws -> AsyncThrowingStream<
+    public func exchange(
+        _ message: [UInt8], flags: VarlinkCallFlags
+    ) async throws -> AsyncThrowingStream<
         [UInt8], any Error
     > {
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
@@ -147,7 +152,8 @@ public final class VarlinkConnection: VarlinkTransport {
     }
 
     /// Sends a call with `upgrade` and hands over the connection after its reply.
-    public func upgrade(_ message: [UInt8]) async throws -> (reply: [UInt8], connection: any VarlinkUpgradedConnection) {
+    public func upgrade(_ message: [UInt8]) async throws -> (reply: [UInt8], connection: any VarlinkUpgradedConnection)
+    {
         var buffer = channel.allocator.buffer(capacity: message.count + 1)
         buffer.writeBytes(message)
         buffer.writeInteger(UInt8(0))
@@ -201,7 +207,9 @@ final class UpgradedClientConnection: VarlinkUpgradedConnection, @unchecked Send
     }
 
     func read() async throws -> [UInt8]? { try await iterator.next() }
-    func write(_ bytes: [UInt8]) async throws { try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)) }
+    func write(_ bytes: [UInt8]) async throws {
+        try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+    }
     func close() async throws { try await channel.close() }
 }
 

@@ -34,7 +34,9 @@ public enum VarlinkJSON {
     }
 
     /// Decodes a value from JSON bytes.
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>, strict: Bool = false)
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from bytes: some Collection<UInt8>, strict: Bool = false
+    )
         throws -> T
     {
         try decoder(strict: strict).decode(type, from: Data(bytes))

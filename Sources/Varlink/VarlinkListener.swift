@@ -55,12 +55,16 @@ public enum VarlinkListener: Sendable, Hashable, CustomStringConvertible {
             return fd
         case .address(.abstract(let name)):
             let fd = cvarlink_listen_abstract(name, backlog)
-            if fd < 0 { throw SetupError(description: "cannot listen on unix:@\(name): \(String(cString: strerror(-fd)))") }
+            if fd < 0 {
+                throw SetupError(description: "cannot listen on unix:@\(name): \(String(cString: strerror(-fd)))")
+            }
             _ = cvarlink_set_nonblocking(fd, 1)
             return fd
         case .address(.unix(let path, let mode)):
             let fd = cvarlink_listen_unix(path, Int32(mode ?? 0o666), backlog)
-            if fd < 0 { throw SetupError(description: "cannot listen on unix:\(path): \(String(cString: strerror(-fd)))") }
+            if fd < 0 {
+                throw SetupError(description: "cannot listen on unix:\(path): \(String(cString: strerror(-fd)))")
+            }
             _ = cvarlink_set_nonblocking(fd, 1)
             return fd
         case .address(.tcp):

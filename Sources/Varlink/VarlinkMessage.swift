@@ -34,7 +34,9 @@ public enum VarlinkMessage {
     private static let emptyObject: [UInt8] = Array("{}".utf8)
 
     /// Encodes a call. Flags that are not set and empty parameters are left out (peers compare calls exactly).
-    public static func encodeCall(method: String, parameters: some Encodable, flags: VarlinkCallFlags = [])
+    public static func encodeCall(
+        method: String, parameters: some Encodable, flags: VarlinkCallFlags = []
+    )
         throws -> [UInt8]
     {
         let encoder = VarlinkJSON.encoder()
@@ -65,7 +67,9 @@ public enum VarlinkMessage {
 
     /// Decodes a call's parameters strictly (unknown fields rejected); absent or null parameters read as `{}`.
     /// Throws `org.varlink.service.InvalidParameter` naming the offending field.
-    public static func decodeCallParameters<P: Decodable>(_ type: P.Type, from message: [UInt8])
+    public static func decodeCallParameters<P: Decodable>(
+        _ type: P.Type, from message: [UInt8]
+    )
         throws(VarlinkError) -> P
     {
         let range: Range<Int>?

@@ -23,7 +23,8 @@ public struct VarlinkServerCall: Sendable {
 
     init(
         method: String, member: String, flags: VarlinkCallFlags, peer: VarlinkPeer?, message: [UInt8],
-        parametersRange: Range<Int>?, sink: @escaping @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
+        parametersRange: Range<Int>?,
+        sink: @escaping @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
     ) {
         self.method = method
         self.member = member

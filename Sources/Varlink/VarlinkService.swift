@@ -1,5 +1,5 @@
-import Synchronization
 public import Logging
+import Synchronization
 
 /// A varlink service: the interfaces it offers, `org.varlink.service` answered for them, and the dispatch of calls.
 /// Transports hand it one message at a time; it knows nothing of sockets.

@@ -23,7 +23,9 @@ public struct VarlinkLoopbackTransport: VarlinkTransport {
     }
 
     /// Runs the call in a task and streams its replies.
-    public func exchange(_ message: [UInt8], flags: VarlinkCallFlags) async throws -> AsyncThrowingStream<
+    public func exchange(
+        _ message: [UInt8], flags: VarlinkCallFlags
+    ) async throws -> AsyncThrowingStream<
         [UInt8], any Error
     > {
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
@@ -44,7 +46,9 @@ public struct VarlinkLoopbackTransport: VarlinkTransport {
     }
 
     /// Upgrades are not possible without a connection.
-    public func upgrade(_ message: [UInt8]) async throws -> (
+    public func upgrade(
+        _ message: [UInt8]
+    ) async throws -> (
         reply: [UInt8], connection: any VarlinkUpgradedConnection
     ) {
         throw VarlinkError.methodNotImplemented("upgrade over loopback")

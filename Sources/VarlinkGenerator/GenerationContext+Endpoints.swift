@@ -68,7 +68,8 @@ extension GenerationContext {
                 var nested: [NestedDeclaration] = []
                 let fields = resolveFields(method.input, scope: "\(type).Parameters", nested: &nested)
                 let arguments = fields.map { "\($0.property): \($0.type.swift)\($0.type.isOptional ? " = nil" : "")" }
-                let build = "\(type).Parameters(\(fields.map { "\($0.label): \($0.property)" }.joined(separator: ", ")))"
+                let build =
+                    "\(type).Parameters(\(fields.map { "\($0.label): \($0.property)" }.joined(separator: ", ")))"
                 let name = functionName(method)
                 let documentation = method.documentation.isEmpty ? ["Calls `\(method.name)`."] : method.documentation
                 func signature(_ extra: String?) -> String {

@@ -3,7 +3,8 @@ import VarlinkIDL
 extension GenerationContext {
     /// The namespace enum: names, interface text, named types, and a namespace per method and per error.
     mutating func emitNamespace(_ w: inout CodeWriter) {
-        w.doc(interface.documentation.isEmpty ? ["The varlink interface `\(interface.name)`."] : interface.documentation)
+        w.doc(
+            interface.documentation.isEmpty ? ["The varlink interface `\(interface.name)`."] : interface.documentation)
         w.block("public enum \(namespace)") { w in
             w.line("/// The interface name.")
             w.line("public static let interfaceName = \(SwiftNames.stringLiteral(interface.name))")
@@ -95,7 +96,8 @@ extension GenerationContext {
             var usedCases: Set<String> = []
             var cases: [(error: ErrorDefinition, name: String, fields: [ResolvedField])] = []
             for error in errors {
-                let caseName = SwiftNames.identifier(SwiftNames.unique(SwiftNames.lowerCamel(error.name), in: &usedCases))
+                let caseName = SwiftNames.identifier(
+                    SwiftNames.unique(SwiftNames.lowerCamel(error.name), in: &usedCases))
                 var nested: [NestedDeclaration] = []
                 let fields = resolveFields(
                     error.parameters, scope: "\(namespace).\(SwiftNames.typeName(error.name)).Parameters",

@@ -80,7 +80,9 @@ struct GenerationContext {
         }
     }
 
-    func resolveFields(_ fields: [FieldDefinition], scope: String, nested: inout [NestedDeclaration])
+    func resolveFields(
+        _ fields: [FieldDefinition], scope: String, nested: inout [NestedDeclaration]
+    )
         -> [ResolvedField]
     {
         var usedTypes: Set<String> = ["CodingKeys"]

@@ -4,7 +4,9 @@
 /// `check` returns every diagnostic, peer-compatibility warnings included, and the tree when there are no errors.
 public enum InterfaceParser {
     /// Parses and validates `text`; throws every error found, each with its position.
-    public static func parse(_ text: String, file: String = "<input>") throws(InterfaceDefinitionError)
+    public static func parse(
+        _ text: String, file: String = "<input>"
+    ) throws(InterfaceDefinitionError)
         -> InterfaceDefinition
     {
         let result = check(text, file: file)
@@ -15,7 +17,9 @@ public enum InterfaceParser {
     }
 
     /// Parses and validates `text`, returning the tree (nil when there are errors) and all diagnostics.
-    public static func check(_ text: String, file: String = "<input>") -> (
+    public static func check(
+        _ text: String, file: String = "<input>"
+    ) -> (
         interface: InterfaceDefinition?, diagnostics: [Diagnostic]
     ) {
         var parser = Parser(scanner: InterfaceScanner(text, file: file))
@@ -104,7 +108,8 @@ private struct Parser {
         default:
             let parameters = try structure("as the parameters of error '\(name)'")
             return .error(
-                ErrorDefinition(name: name, parameters: parameters, documentation: documentation, location: nameLocation))
+                ErrorDefinition(
+                    name: name, parameters: parameters, documentation: documentation, location: nameLocation))
         }
     }
 
@@ -155,8 +160,9 @@ private struct Parser {
             return try structOrEnum()
         default:
             guard let word = scanner.word() else {
-                throw failure("expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), "
-                    + "found \(scanner.upcoming)")
+                throw failure(
+                    "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), "
+                        + "found \(scanner.upcoming)")
             }
             switch word {
             case "bool": return .bool

@@ -73,7 +73,8 @@ public struct InterfacePrinter: Sendable {
             return oneLine
         }
         let lines = fields.map { field in
-            documentation(field.documentation, indent: inner) + inner + "\(field.name): \(type(field.type, indent: inner))"
+            documentation(field.documentation, indent: inner) + inner
+                + "\(field.name): \(type(field.type, indent: inner))"
         }
         return "(\n" + lines.joined(separator: ",\n") + "\n\(indent))"
     }

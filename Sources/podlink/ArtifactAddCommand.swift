@@ -1,6 +1,6 @@
 import ArgumentParser
-import PodmanAPI
 import Foundation
+import PodmanAPI
 
 /// `podlink artifact add`
 struct ArtifactAddCommand: AsyncParsableCommand {

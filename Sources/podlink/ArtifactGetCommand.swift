@@ -1,13 +1,14 @@
 import ArgumentParser
-import PodmanAPI
 import Foundation
+import PodmanAPI
 
 /// `podlink artifact get`
 struct ArtifactGetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: "Print a container's artifact.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write it to this file here instead.", valueName: "file")) var output: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write it to this file here instead.", valueName: "file"))
+    var output: String?
     @Argument(help: "The container, by name or id.") var container: String
     @Argument(help: "The artifact's name.") var name: String
 

@@ -7,7 +7,10 @@ struct CreateOptions: ParsableArguments {
     @Option(help: "Assign a name to the container.")
     var name: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Set an environment variable (KEY alone takes the value from this environment).", valueName: "KEY=VALUE"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Set an environment variable (KEY alone takes the value from this environment).", valueName: "KEY=VALUE"))
     var env: [String] = []
 
     @Option(name: .shortAndLong, help: "Working directory inside the container.")
@@ -28,10 +31,14 @@ struct CreateOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Keep the container's standard input open.")
     var interactive = false
 
-    @Option(name: [.customLong("network"), .customLong("net")], help: ArgumentHelp("Network mode: none or host.", valueName: "mode"))
+    @Option(
+        name: [.customLong("network"), .customLong("net")],
+        help: ArgumentHelp("Network mode: none or host.", valueName: "mode"))
     var network: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Bind mount a host path (on the service's host).", valueName: "SRC:DST[:ro]"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Bind mount a host path (on the service's host).", valueName: "SRC:DST[:ro]"))
     var volume: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Memory limit, e.g. 64m or 1g.", valueName: "size"))
@@ -52,7 +59,9 @@ struct CreateOptions: ParsableArguments {
     @Flag(help: "Mount the container's root filesystem read-only.")
     var readOnly = false
 
-    @Option(help: ArgumentHelp("Containers that must run before this one starts (comma-separated, repeatable).", valueName: "containers"))
+    @Option(
+        help: ArgumentHelp(
+            "Containers that must run before this one starts (comma-separated, repeatable).", valueName: "containers"))
     var requires: [String] = []
 
     @Option(help: ArgumentHelp("Override the image's entrypoint (a command, or a JSON array).", valueName: "command"))
@@ -80,7 +89,9 @@ struct CreateOptions: ParsableArguments {
         var create = IoPodman.Create(image: image, name: name)
         if !command.isEmpty { create.command = command }
         if let entrypoint {
-            if entrypoint.hasPrefix("["), let array = try? JSONDecoder().decode([String].self, from: Data(entrypoint.utf8)) {
+            if entrypoint.hasPrefix("["),
+                let array = try? JSONDecoder().decode([String].self, from: Data(entrypoint.utf8))
+            {
                 create.entrypoint = array
             } else {
                 create.entrypoint = [entrypoint]

@@ -1,6 +1,6 @@
 import ArgumentParser
-import PodmanAPI
 import Foundation
+import PodmanAPI
 
 /// `podlink exec`
 struct ExecCommand: AsyncParsableCommand {
@@ -10,13 +10,16 @@ struct ExecCommand: AsyncParsableCommand {
         discussion: "The command's output is printed when it ends; with -i, standard input is read to its end first.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Set an environment variable.", valueName: "KEY=VALUE")) var env: [String] = []
-    @Option(name: .shortAndLong, help: ArgumentHelp("User (and group) the command runs as.", valueName: "user[:group]")) var user: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Set an environment variable.", valueName: "KEY=VALUE")) var env:
+        [String] = []
+    @Option(name: .shortAndLong, help: ArgumentHelp("User (and group) the command runs as.", valueName: "user[:group]"))
+    var user: String?
     @Option(name: .shortAndLong, help: "Working directory inside the container.") var workdir: String?
     @Flag(name: .shortAndLong, help: "Pass standard input to the command.") var interactive = false
     @Argument(
         parsing: .captureForPassthrough,
-        help: ArgumentHelp("The container, then the command and its arguments.", valueName: "CONTAINER COMMAND [ARG...]"))
+        help: ArgumentHelp(
+            "The container, then the command and its arguments.", valueName: "CONTAINER COMMAND [ARG...]"))
     var arguments: [String] = []
 
     func validate() throws {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import PodmanAPI
 import Foundation
+import PodmanAPI
 
 /// `podlink export`
 struct ExportCommand: AsyncParsableCommand {

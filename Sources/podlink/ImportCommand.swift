@@ -1,6 +1,6 @@
 import ArgumentParser
-import PodmanAPI
 import Foundation
+import PodmanAPI
 
 /// `podlink import`
 struct ImportCommand: AsyncParsableCommand {
@@ -10,7 +10,9 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: "The tarball is read by the service on its host; a relative path is made absolute here first.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("Set CMD, ENV or WORKDIR of the image (Dockerfile syntax).", valueName: "instruction"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Set CMD, ENV or WORKDIR of the image (Dockerfile syntax).", valueName: "instruction"))
     var change: [String] = []
     @Argument(help: "The tarball.") var tarball: String
     @Argument(help: "The image's name (repository[:tag]).") var reference: String?

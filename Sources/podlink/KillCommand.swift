@@ -6,7 +6,9 @@ struct KillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal to containers.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("The signal: a number or a name such as TERM or SIGKILL.", valueName: "signal"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("The signal: a number or a name such as TERM or SIGKILL.", valueName: "signal"))
     var signal = "KILL"
     @Argument(help: "Containers, by name or id.") var containers: [String]
 

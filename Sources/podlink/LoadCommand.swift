@@ -9,7 +9,8 @@ struct LoadCommand: AsyncParsableCommand {
         discussion: "The input is read by the service on its host; a relative path is made absolute here first.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("The directory or archive to load.", valueName: "path")) var input: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("The directory or archive to load.", valueName: "path")) var input:
+        String
     @Argument(help: "A name (repository[:tag]) for the loaded image.") var name: String?
 
     func run() async throws {

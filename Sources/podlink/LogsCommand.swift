@@ -10,9 +10,12 @@ struct LogsCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Keep printing new lines until the container's process ends.") var follow = false
     @Flag(name: .shortAndLong, help: "Show each line's time.") var timestamps = false
     @Option(help: ArgumentHelp("Show only the last N lines.", valueName: "N")) var tail: Int?
-    @Option(help: ArgumentHelp("Show lines since a time: RFC 3339, a date, Unix seconds or a duration like 10m.", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Show lines since a time: RFC 3339, a date, Unix seconds or a duration like 10m.", valueName: "time"))
     var since: String?
-    @Option(help: ArgumentHelp("Show lines until a time (same forms as --since).", valueName: "time")) var until: String?
+    @Option(help: ArgumentHelp("Show lines until a time (same forms as --since).", valueName: "time")) var until:
+        String?
     @Argument(help: "The container, by name or id.") var container: String
 
     func run() async throws {

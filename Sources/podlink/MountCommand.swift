@@ -20,7 +20,8 @@ struct MountCommand: AsyncParsableCommand {
                 }
                 return
             }
-            try await Targets.each(containers) { name in Console.line(try await client.mountContainer(name: name).path) }
+            try await Targets.each(containers) { name in Console.line(try await client.mountContainer(name: name).path)
+            }
         }
     }
 }

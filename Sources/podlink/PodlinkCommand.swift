@@ -1,6 +1,6 @@
 import ArgumentParser
-import PodmanAPI
 import Glibc
+import PodmanAPI
 
 /// `podlink`: Podman's command line over a Podlink service.
 @main

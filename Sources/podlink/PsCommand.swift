@@ -42,7 +42,9 @@ struct PsCommand: AsyncParsableCommand {
     }
 
     /// The states of containers that ran (their start and end times), asked for in parallel.
-    static func states(of containers: [IoPodman.Container], _ client: IoPodmanClient) async
+    static func states(
+        of containers: [IoPodman.Container], _ client: IoPodmanClient
+    ) async
         -> [String: IoPodman.ContainerState]
     {
         await withTaskGroup(of: (String, IoPodman.ContainerState?).self) { group in

@@ -22,7 +22,9 @@ enum RFC3339Time {
 
     /// Seconds of a Go duration: `1h30m`, `10m`, `2.5s`, `300ms`.
     static func goDuration(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [
+            ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600),
+        ]
         var rest = Substring(text)
         var total = 0.0
         guard !rest.isEmpty else { return nil }

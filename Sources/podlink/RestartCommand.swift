@@ -3,10 +3,13 @@ import PodmanAPI
 
 /// `podlink restart`
 struct RestartCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop and start containers again.")
+    static let configuration = CommandConfiguration(
+        commandName: "restart", abstract: "Stop and start containers again.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.customShort("t"), .customLong("time")], help: ArgumentHelp("Seconds to wait before SIGKILL.", valueName: "seconds"))
+    @Option(
+        name: [.customShort("t"), .customLong("time")],
+        help: ArgumentHelp("Seconds to wait before SIGKILL.", valueName: "seconds"))
     var time: Int?
     @Argument(help: "Containers, by name or id.") var containers: [String]
 

@@ -21,7 +21,8 @@ struct RmCommand: AsyncParsableCommand {
                 do {
                     _ = try await client.removeContainer(name: name, force: force)
                 } catch IoPodmanError.invalidState(_, let state, _) where state == .running || state == .paused {
-                    throw CLIError("cannot remove container \(name): it is \(state.rawValue) (use --force to kill it first)")
+                    throw CLIError(
+                        "cannot remove container \(name): it is \(state.rawValue) (use --force to kill it first)")
                 }
                 Console.line(name)
             }

@@ -21,7 +21,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if rm && detach {
-            throw ValidationError("--rm and --detach cannot go together: the service does not remove containers on exit.")
+            throw ValidationError(
+                "--rm and --detach cannot go together: the service does not remove containers on exit.")
         }
     }
 

@@ -3,7 +3,9 @@ import PodmanAPI
 
 /// A container's state as `podman ps` words it: `Up 5 seconds`, `Exited (0) 3 seconds ago`, `Created`.
 enum StatusText {
-    static func describe(_ container: IoPodman.Container, _ state: IoPodman.ContainerState?, now: Date = Date())
+    static func describe(
+        _ container: IoPodman.Container, _ state: IoPodman.ContainerState?, now: Date = Date()
+    )
         -> String
     {
         switch container.status {

@@ -7,7 +7,10 @@ struct StopCommand: AsyncParsableCommand {
         commandName: "stop", abstract: "Stop containers: their stop signal, then SIGKILL after a timeout.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.customShort("t"), .customLong("time")], help: ArgumentHelp("Seconds to wait before SIGKILL (default: the container's stop timeout).", valueName: "seconds"))
+    @Option(
+        name: [.customShort("t"), .customLong("time")],
+        help: ArgumentHelp(
+            "Seconds to wait before SIGKILL (default: the container's stop timeout).", valueName: "seconds"))
     var time: Int?
     @Argument(help: "Containers, by name or id.") var containers: [String]
 

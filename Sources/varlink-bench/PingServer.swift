@@ -8,7 +8,9 @@ struct PingServer: OrgExamplePingService {
         .init(pong: parameters.ping)
     }
 
-    func flood(_ parameters: P.Flood.Parameters, context: VarlinkCallContext<P.Flood.Reply>) async throws
+    func flood(
+        _ parameters: P.Flood.Parameters, context: VarlinkCallContext<P.Flood.Reply>
+    ) async throws
         -> P.Flood.Reply
     {
         try context.requireMore()
@@ -17,7 +19,9 @@ struct PingServer: OrgExamplePingService {
         return .init(index: max(parameters.count - 1, 0), data: data)
     }
 
-    func sleep(_ parameters: P.Sleep.Parameters, context: VarlinkCallContext<P.Sleep.Reply>) async throws
+    func sleep(
+        _ parameters: P.Sleep.Parameters, context: VarlinkCallContext<P.Sleep.Reply>
+    ) async throws
         -> P.Sleep.Reply
     {
         try await Task.sleep(for: .milliseconds(parameters.milliseconds))

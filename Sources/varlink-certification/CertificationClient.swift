@@ -27,7 +27,9 @@ struct CertificationClient {
         let string = try await client.test04(clientId: id, float: float).string
         try expect("Test04", string, "ping")
         let five = try await client.test05(clientId: id, string: string)
-        try expect("Test05", five, C.Test05.Reply(bool: false, int: 2, float: CertificationService.pi, string: "a lot of string"))
+        try expect(
+            "Test05", five,
+            C.Test05.Reply(bool: false, int: 2, float: CertificationService.pi, string: "a lot of string"))
         let six = try await client.test06(
             clientId: id, bool: five.bool, int: five.int, float: five.float, string: five.string)
         try expect(
@@ -35,7 +37,8 @@ struct CertificationClient {
             C.Test06.Reply.Struct(bool: false, int: 2, float: CertificationService.pi, string: "a lot of string"))
         let seven = try await client.test07(
             clientId: id,
-            struct: .init(bool: six.struct.bool, int: six.struct.int, float: six.struct.float, string: six.struct.string))
+            struct: .init(
+                bool: six.struct.bool, int: six.struct.int, float: six.struct.float, string: six.struct.string))
         try expect("Test07", seven.map, ["foo": "Foo", "bar": "Bar"])
         let eight = try await client.test08(clientId: id, map: seven.map)
         try expect("Test08", eight.set, ["one", "two", "three"])
@@ -45,7 +48,11 @@ struct CertificationClient {
         var goForm = try VarlinkJSON.convert(CertificationService.myType, to: C.MyType.self)
         goForm.interface.foo?[1] = ["Foo": .foo, "Bar": .bar]
         let pythonForm = try VarlinkJSON.convert(CertificationService.myType, to: C.MyType.self)
-        if nine.mytype != goForm { try expect("Test09", nine.mytype, pythonForm) } else { print("Test09: \(nine.mytype)") }
+        if nine.mytype != goForm {
+            try expect("Test09", nine.mytype, pythonForm)
+        } else {
+            print("Test09: \(nine.mytype)")
+        }
         var replies: [String] = []
         for try await reply in client.test10(clientId: id, mytype: nine.mytype, .more) {
             replies.append(reply.string)

@@ -48,7 +48,9 @@ final class CertificationService: OrgVarlinkCertificationService {
     }
 
     /// Compares the raw call with what it should be.
-    private func check<R>(_ clientID: String, _ context: VarlinkCallContext<R>, wants: JSONValue, _ condition: Bool = true)
+    private func check<R>(
+        _ clientID: String, _ context: VarlinkCallContext<R>, wants: JSONValue, _ condition: Bool = true
+    )
         throws
     {
         let got = (try? VarlinkJSON.decode(JSONValue.self, from: context.rawMessage)) ?? .null
@@ -70,7 +72,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .object(members)
     }
 
-    func start(_ parameters: C.Start.Parameters, context: VarlinkCallContext<C.Start.Reply>) async throws
+    func start(
+        _ parameters: C.Start.Parameters, context: VarlinkCallContext<C.Start.Reply>
+    ) async throws
         -> C.Start.Reply
     {
         let id = Self.newClientID()
@@ -79,7 +83,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(clientId: id)
     }
 
-    func test01(_ parameters: C.Test01.Parameters, context: VarlinkCallContext<C.Test01.Reply>) async throws
+    func test01(
+        _ parameters: C.Test01.Parameters, context: VarlinkCallContext<C.Test01.Reply>
+    ) async throws
         -> C.Test01.Reply
     {
         let id = parameters.clientId
@@ -88,7 +94,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(bool: true)
     }
 
-    func test02(_ parameters: C.Test02.Parameters, context: VarlinkCallContext<C.Test02.Reply>) async throws
+    func test02(
+        _ parameters: C.Test02.Parameters, context: VarlinkCallContext<C.Test02.Reply>
+    ) async throws
         -> C.Test02.Reply
     {
         let id = parameters.clientId
@@ -97,7 +105,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(int: 1)
     }
 
-    func test03(_ parameters: C.Test03.Parameters, context: VarlinkCallContext<C.Test03.Reply>) async throws
+    func test03(
+        _ parameters: C.Test03.Parameters, context: VarlinkCallContext<C.Test03.Reply>
+    ) async throws
         -> C.Test03.Reply
     {
         let id = parameters.clientId
@@ -106,7 +116,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(float: 1.0)
     }
 
-    func test04(_ parameters: C.Test04.Parameters, context: VarlinkCallContext<C.Test04.Reply>) async throws
+    func test04(
+        _ parameters: C.Test04.Parameters, context: VarlinkCallContext<C.Test04.Reply>
+    ) async throws
         -> C.Test04.Reply
     {
         let id = parameters.clientId
@@ -115,7 +127,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(string: "ping")
     }
 
-    func test05(_ parameters: C.Test05.Parameters, context: VarlinkCallContext<C.Test05.Reply>) async throws
+    func test05(
+        _ parameters: C.Test05.Parameters, context: VarlinkCallContext<C.Test05.Reply>
+    ) async throws
         -> C.Test05.Reply
     {
         let id = parameters.clientId
@@ -126,7 +140,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(bool: false, int: 2, float: Self.pi, string: "a lot of string")
     }
 
-    func test06(_ parameters: C.Test06.Parameters, context: VarlinkCallContext<C.Test06.Reply>) async throws
+    func test06(
+        _ parameters: C.Test06.Parameters, context: VarlinkCallContext<C.Test06.Reply>
+    ) async throws
         -> C.Test06.Reply
     {
         let id = parameters.clientId
@@ -138,7 +154,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(struct: .init(bool: false, int: 2, float: Self.pi, string: "a lot of string"))
     }
 
-    func test07(_ parameters: C.Test07.Parameters, context: VarlinkCallContext<C.Test07.Reply>) async throws
+    func test07(
+        _ parameters: C.Test07.Parameters, context: VarlinkCallContext<C.Test07.Reply>
+    ) async throws
         -> C.Test07.Reply
     {
         let id = parameters.clientId
@@ -153,7 +171,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(map: ["foo": "Foo", "bar": "Bar"])
     }
 
-    func test08(_ parameters: C.Test08.Parameters, context: VarlinkCallContext<C.Test08.Reply>) async throws
+    func test08(
+        _ parameters: C.Test08.Parameters, context: VarlinkCallContext<C.Test08.Reply>
+    ) async throws
         -> C.Test08.Reply
     {
         let id = parameters.clientId
@@ -162,7 +182,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(set: ["one", "two", "three"])
     }
 
-    func test09(_ parameters: C.Test09.Parameters, context: VarlinkCallContext<C.Test09.Reply>) async throws
+    func test09(
+        _ parameters: C.Test09.Parameters, context: VarlinkCallContext<C.Test09.Reply>
+    ) async throws
         -> C.Test09.Reply
     {
         let id = parameters.clientId
@@ -172,7 +194,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(mytype: try VarlinkJSON.convert(Self.myType, to: C.MyType.self))
     }
 
-    func test10(_ parameters: C.Test10.Parameters, context: VarlinkCallContext<C.Test10.Reply>) async throws
+    func test10(
+        _ parameters: C.Test10.Parameters, context: VarlinkCallContext<C.Test10.Reply>
+    ) async throws
         -> C.Test10.Reply
     {
         let id = parameters.clientId
@@ -197,7 +221,9 @@ final class CertificationService: OrgVarlinkCertificationService {
         return .init(string: "Reply number 10")
     }
 
-    func test11(_ parameters: C.Test11.Parameters, context: VarlinkCallContext<C.Test11.Reply>) async throws
+    func test11(
+        _ parameters: C.Test11.Parameters, context: VarlinkCallContext<C.Test11.Reply>
+    ) async throws
         -> C.Test11.Reply
     {
         let id = parameters.clientId

@@ -24,7 +24,8 @@ struct VarlinkCertification: AsyncParsableCommand {
         if client {
             let connection: VarlinkConnection
             if let activate {
-                connection = try await VarlinkConnection.activate(command: activate.split(separator: " ").map(String.init))
+                connection = try await VarlinkConnection.activate(
+                    command: activate.split(separator: " ").map(String.init))
             } else if let bridge {
                 connection = try await VarlinkConnection.bridge(command: bridge.split(separator: " ").map(String.init))
             } else if let varlink {

@@ -1,8 +1,9 @@
-@testable import Engine
 import FoundationEssentials
 import Glibc
 import Synchronization
 import Testing
+
+@testable import Engine
 
 @Suite("Container features")
 struct ContainerFeatureTests {
@@ -45,7 +46,9 @@ struct ContainerFeatureTests {
         try await TestEngine.with { test in
             let engine = test.engine
             let id = try await test.create(["sleep", "1000"])
-            await expectEngineError(.invalidState) { _ = try await engine.execContainer(id, ExecOptions(command: ["true"])) }
+            await expectEngineError(.invalidState) {
+                _ = try await engine.execContainer(id, ExecOptions(command: ["true"]))
+            }
             try await engine.startContainer(id)
             let result = try await engine.execContainer(
                 id,
@@ -122,7 +125,9 @@ struct ContainerFeatureTests {
     func logs() async throws {
         try await TestEngine.with { test in
             let engine = test.engine
-            let id = try await test.create(["/bin/sh", "-c", "echo one; echo two >&2; sleep 0.3; echo three; printf partial"])
+            let id = try await test.create([
+                "/bin/sh", "-c", "echo one; echo two >&2; sleep 0.3; echo three; printf partial",
+            ])
             try await engine.startContainer(id)
             #expect(try await engine.waitContainer(id) == 0)
             let all = try await engine.logs(id)
@@ -187,7 +192,9 @@ struct ContainerFeatureTests {
             let id = try await test.create(["true"])
             try await engine.addArtifact(id, name: "checkpoint.json", contents: Array("{}".utf8))
             #expect(try await engine.artifact(id, name: "checkpoint.json") == Array("{}".utf8))
-            for bad in ["../escape", "..", ".", "a/b", "", "nul\0byte", String(repeating: "x", count: 300), "/etc/passwd"] {
+            for bad in [
+                "../escape", "..", ".", "a/b", "", "nul\0byte", String(repeating: "x", count: 300), "/etc/passwd",
+            ] {
                 await expectEngineError(.invalidArgument) { try await engine.addArtifact(id, name: bad, contents: [1]) }
                 await expectEngineError(.invalidArgument) { _ = try await engine.artifact(id, name: bad) }
                 await expectEngineError(.invalidArgument) { try await engine.removeArtifact(id, name: bad) }
@@ -313,7 +320,8 @@ struct ContainerFeatureTests {
             #expect(write.exitCode != 0)
             let host = try await engine.execContainer(id, ExecOptions(command: ["hostname"]))
             #expect(host.stdout == Array("boxhost\n".utf8))
-            let files = try await engine.execContainer(id, ExecOptions(command: ["cat", "/etc/hostname", "/etc/hosts"]))
+            let files = try await engine.execContainer(
+                id, ExecOptions(command: ["cat", "/etc/hostname", "/etc/hosts"]))
             #expect(String(decoding: files.stdout, as: UTF8.self).hasPrefix("boxhost\n127.0.0.1\tlocalhost\n"))
             #expect(String(decoding: files.stdout, as: UTF8.self).contains("127.0.1.1\tboxhost\n"))
             let links = try await engine.execContainer(id, ExecOptions(command: ["ls", "/sys/class/net"]))
@@ -341,7 +349,9 @@ struct ContainerFeatureTests {
             let shared = test.directory + "/shared"
             try FileSystem.makeDirectories(shared)
             try FileSystem.write(shared + "/in", "from host\n")
-            let id = try await test.create(["/bin/sh", "-c", "cat /mnt/in; echo back > /mnt/out; ls /sys/class/net | wc -l"]) {
+            let id = try await test.create([
+                "/bin/sh", "-c", "cat /mnt/in; echo back > /mnt/out; ls /sys/class/net | wc -l",
+            ]) {
                 $0.network = .host
                 $0.mounts = [BindMount(source: shared, destination: "/mnt")]
             }
@@ -363,7 +373,9 @@ struct ContainerFeatureTests {
         let test = TestEngine(directory: directory, engine: engine)
         do {
             _ = try await engine.loadImage(from: try await TestImage.layout(), name: "busybox")
-            let id = try await test.create(["/bin/sh", "-c", "cat /hello.txt; ls /etc/opaque; test -e /etc/removed || echo gone"])
+            let id = try await test.create([
+                "/bin/sh", "-c", "cat /hello.txt; ls /etc/opaque; test -e /etc/removed || echo gone",
+            ])
             try await engine.startContainer(id)
             #expect(try await engine.waitContainer(id) == 0)
             #expect(try await engine.inspectContainer(id).state.rootfsKind == .copy)
@@ -409,5 +421,3 @@ struct AttachTests {
         }
     }
 }
-
-import Synchronization

@@ -1,7 +1,8 @@
-@testable import Engine
 import FoundationEssentials
 import Glibc
 import Testing
+
+@testable import Engine
 
 @Suite("Container lifecycle")
 struct ContainerLifecycleTests {
@@ -89,7 +90,9 @@ struct ContainerLifecycleTests {
             await expectEngineError(.nameInUse) { _ = try await test.create(["true"], name: "sleeper") }
             await expectEngineError(.invalidArgument) { _ = try await test.create(["true"], name: "bad/name") }
             await expectEngineError(.noSuchContainer) { try await engine.startContainer("missing") }
-            await expectEngineError(.noSuchImage) { _ = try await engine.createContainer(ContainerCreateOptions(image: "nope")) }
+            await expectEngineError(.noSuchImage) {
+                _ = try await engine.createContainer(ContainerCreateOptions(image: "nope"))
+            }
             #expect(try await engine.inspectContainer("sleeper").state.status == .configured)
             await expectEngineError(.alreadyStopped) { try await engine.stopContainer("sleeper") }
             try await engine.initContainer("sleeper")
@@ -223,7 +226,9 @@ struct ContainerLifecycleTests {
             }
             let sorted = samples.dropFirst(2).sorted()
             let median = sorted[sorted.count / 2]
-            print("hot path create+start+wait+remove of true: median \(median), min \(sorted.first!), max \(sorted.last!)")
+            print(
+                "hot path create+start+wait+remove of true: median \(median), min \(sorted.first!), max \(sorted.last!)"
+            )
             #expect(median < .milliseconds(500))
         }
     }

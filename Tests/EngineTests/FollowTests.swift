@@ -1,6 +1,7 @@
-@testable import Engine
 import FoundationEssentials
 import Testing
+
+@testable import Engine
 
 @Suite("Follow", .timeLimit(.minutes(1)))
 struct FollowTests {

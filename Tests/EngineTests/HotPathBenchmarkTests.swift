@@ -1,8 +1,9 @@
 import CSpawn
-@testable import Engine
 import FoundationEssentials
 import Glibc
 import Testing
+
+@testable import Engine
 
 /// The engine's create+start+wait+remove of `true`, against conmon + runc doing the same with nothing around them.
 @Suite("Hot path", .serialized)

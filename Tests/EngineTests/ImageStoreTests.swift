@@ -1,6 +1,9 @@
-@testable import Engine
+import CArchive
+import FoundationEssentials
 import Glibc
 import Testing
+
+@testable import Engine
 
 @Suite("Images")
 struct ImageStoreTests {
@@ -55,7 +58,11 @@ struct ImageStoreTests {
             _ = try await TestImage.sh(["/bin/cp", "-r", layout, copy])
             let blobs = FileSystem.list(copy + "/blobs/sha256")
             // Corrupt the largest blob (layer 1).
-            let largest = try #require(blobs.max { FileSystem.diskUsage(copy + "/blobs/sha256/" + $0) < FileSystem.diskUsage(copy + "/blobs/sha256/" + $1) })
+            let largest = try #require(
+                blobs.max {
+                    FileSystem.diskUsage(copy + "/blobs/sha256/" + $0)
+                        < FileSystem.diskUsage(copy + "/blobs/sha256/" + $1)
+                })
             let path = copy + "/blobs/sha256/" + largest
             var bytes = try FileSystem.read(path)
             bytes[bytes.count / 2] ^= 0xff
@@ -70,7 +77,8 @@ struct ImageStoreTests {
         try await TestEngine.with { test in
             let engine = test.engine
             try await engine.tagImage("busybox", as: "example/box:1")
-            #expect(try await engine.inspectImage("example/box:1").names.sorted() == ["busybox:latest", "example/box:1"])
+            #expect(
+                try await engine.inspectImage("example/box:1").names.sorted() == ["busybox:latest", "example/box:1"])
             try await engine.untagImage("busybox", name: "example/box:1")
             await expectEngineError(.noSuchImage) { _ = try await engine.inspectImage("example/box:1") }
             await expectEngineError(.noSuchImage) { _ = try await engine.inspectImage("nothing") }
@@ -106,8 +114,13 @@ struct ImageStoreTests {
             let layout = try await TestImage.layout()
             let oci = test.directory + "/image.oci.tar"
             let docker = test.directory + "/image.docker.tar"
-            _ = try await TestImage.sh(["/usr/bin/skopeo", "copy", "--quiet", "oci:" + layout + ":latest", "oci-archive:" + oci + ":arch:1"])
-            _ = try await TestImage.sh(["/usr/bin/skopeo", "copy", "--quiet", "oci:" + layout + ":latest", "docker-archive:" + docker + ":dock:2"])
+            _ = try await TestImage.sh([
+                "/usr/bin/skopeo", "copy", "--quiet", "oci:" + layout + ":latest", "oci-archive:" + oci + ":arch:1",
+            ])
+            _ = try await TestImage.sh([
+                "/usr/bin/skopeo", "copy", "--quiet", "oci:" + layout + ":latest",
+                "docker-archive:" + docker + ":dock:2",
+            ])
             let fromOCI = try await test.engine.loadImage(from: oci)
             #expect(fromOCI.first?.names == ["arch:1"])
             let fromDocker = try await test.engine.loadImage(from: docker)
@@ -119,8 +132,6 @@ struct ImageStoreTests {
         }
     }
 }
-
-import FoundationEssentials
 
 @Suite("Layer safety")
 struct LayerSafetyTests {

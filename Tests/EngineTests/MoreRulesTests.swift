@@ -1,7 +1,8 @@
-@testable import Engine
 import FoundationEssentials
 import Glibc
 import Testing
+
+@testable import Engine
 
 @Suite("More state rules")
 struct MoreRulesTests {
@@ -43,7 +44,8 @@ struct MoreRulesTests {
             try await engine.startContainer(id)
             _ = try await engine.waitContainer(id)
             try engine.store.saveExecSession(
-                ExecSession(id: "e1", containerID: id, command: ["x"], pid: 1, running: true, exitCode: nil), event: false)
+                ExecSession(id: "e1", containerID: id, command: ["x"], pid: 1, running: true, exitCode: nil),
+                event: false)
             let error = await expectEngineError(.invalidState) { try await engine.cleanupContainer(id) }
             #expect(error?.operation?.contains("exec") == true)
             try engine.store.deleteExecSession("e1")
@@ -55,10 +57,16 @@ struct MoreRulesTests {
     @Test("create refuses a relative working directory and a bad host name")
     func createValidation() async throws {
         try await TestEngine.with { test in
-            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.workingDirectory = "tmp" } }
+            await expectEngineError(.invalidArgument) {
+                _ = try await test.create(["true"]) { $0.workingDirectory = "tmp" }
+            }
             await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.hostname = "a b" } }
-            await expectEngineError(.invalidArgument) { _ = try await test.create(["true"]) { $0.environment = ["NOEQUALS"] } }
-            await expectEngineError(.noSuchContainer) { _ = try await test.create(["true"]) { $0.dependencies = ["ghost"] } }
+            await expectEngineError(.invalidArgument) {
+                _ = try await test.create(["true"]) { $0.environment = ["NOEQUALS"] }
+            }
+            await expectEngineError(.noSuchContainer) {
+                _ = try await test.create(["true"]) { $0.dependencies = ["ghost"] }
+            }
             let containers = try await test.engine.listContainers()
             #expect(containers.isEmpty)
         }
@@ -128,14 +136,15 @@ struct MoreRulesTests {
     }
 }
 
-
 @Suite("Child processes")
 struct ChildProcessTests {
     @Test("children spawned by other code are never reaped by the engine")
     func foreignChildrenKept() async throws {
         try await TestEngine.with { test in
             var pid: pid_t = 0
-            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup("sleep 0.3; exit 9"), nil]
+            let argv: [UnsafeMutablePointer<CChar>?] = [
+                strdup("/bin/sh"), strdup("-c"), strdup("sleep 0.3; exit 9"), nil,
+            ]
             defer { argv.forEach { free($0) } }
             #expect(posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0)
             // Engine work that spawns and reaps its own children meanwhile.

@@ -1,6 +1,7 @@
-@testable import Engine
 import Glibc
 import Testing
+
+@testable import Engine
 
 /// A container outlives the process of the engine that started it (conmon is its parent, not the engine).
 @Suite("Engine process exit")

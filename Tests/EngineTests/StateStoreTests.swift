@@ -1,6 +1,7 @@
-@testable import Engine
 import FoundationEssentials
 import Testing
+
+@testable import Engine
 
 @Suite("State store")
 struct StateStoreTests {
@@ -17,7 +18,8 @@ struct StateStoreTests {
             try db.execute(StateStore.migrations[0])
             try db.run("INSERT INTO schema_version (version) VALUES (1)")
             try db.run(
-                "INSERT INTO events (time, kind, action, id, name, attributes) VALUES (0, 'image', 'load', 'x', 'y', '{}')")
+                "INSERT INTO events (time, kind, action, id, name, attributes) VALUES (0, 'image', 'load', 'x', 'y', '{}')"
+            )
         }
         let store = try StateStore(path: path)
         let version = try store.read { db throws(EngineError) in

@@ -1,5 +1,7 @@
-@testable import Engine
 import Glibc
+import Testing
+
+@testable import Engine
 
 /// An engine over its own storage and run roots under /dev/shm, with the test image loaded as `busybox`.
 struct TestEngine {
@@ -51,7 +53,9 @@ struct TestEngine {
     }
 
     /// Creates a busybox container running `command`.
-    func create(_ command: [String], name: String? = nil, configure: (inout ContainerCreateOptions) -> Void = { _ in })
+    func create(
+        _ command: [String], name: String? = nil, configure: (inout ContainerCreateOptions) -> Void = { _ in }
+    )
         async throws -> String
     {
         var options = ContainerCreateOptions(image: "busybox", name: name, command: command)
@@ -77,5 +81,3 @@ func expectEngineError(
         return nil
     }
 }
-
-import Testing

@@ -1,5 +1,6 @@
-@testable import Engine
 import Glibc
+
+@testable import Engine
 
 /// A deterministic OCI image layout built from busybox-static, once per test process.
 ///

@@ -7,13 +7,17 @@ final class EverythingService: OrgExampleEverythingService {
     typealias E = OrgExampleEverything
     let onewayCalls = Mutex(0)
 
-    func echo(_ parameters: E.Echo.Parameters, context: VarlinkCallContext<E.Echo.Reply>) async throws
+    func echo(
+        _ parameters: E.Echo.Parameters, context: VarlinkCallContext<E.Echo.Reply>
+    ) async throws
         -> E.Echo.Reply
     {
         E.Echo.Reply(basics: parameters.basics, color: parameters.color, wrappers: parameters.wrappers)
     }
 
-    func count(_ parameters: E.Count.Parameters, context: VarlinkCallContext<E.Count.Reply>) async throws
+    func count(
+        _ parameters: E.Count.Parameters, context: VarlinkCallContext<E.Count.Reply>
+    ) async throws
         -> E.Count.Reply
     {
         try context.requireMore()
@@ -23,20 +27,26 @@ final class EverythingService: OrgExampleEverythingService {
         return E.Count.Reply(index: max(parameters.count - 1, 0), last: true)
     }
 
-    func nothing(_ parameters: E.Nothing.Parameters, context: VarlinkCallContext<E.Nothing.Reply>) async throws
+    func nothing(
+        _ parameters: E.Nothing.Parameters, context: VarlinkCallContext<E.Nothing.Reply>
+    ) async throws
         -> E.Nothing.Reply
     {
         if context.oneway { onewayCalls.withLock { $0 += 1 } }
         return E.Nothing.Reply()
     }
 
-    func `default`(_ parameters: E.Default.Parameters, context: VarlinkCallContext<E.Default.Reply>) async throws
+    func `default`(
+        _ parameters: E.Default.Parameters, context: VarlinkCallContext<E.Default.Reply>
+    ) async throws
         -> E.Default.Reply
     {
         E.Default.Reply(out: parameters.in.map { "<\($0)>" })
     }
 
-    func fail(_ parameters: E.Fail.Parameters, context: VarlinkCallContext<E.Fail.Reply>) async throws
+    func fail(
+        _ parameters: E.Fail.Parameters, context: VarlinkCallContext<E.Fail.Reply>
+    ) async throws
         -> E.Fail.Reply
     {
         switch parameters.which {
@@ -122,14 +132,20 @@ struct LoopbackServiceTests {
             }
             return frames.joined(separator: "|")
         }
-        #expect(try await reply(#"{"method":"org.example.everything.Nope"}"#)
-            == #"{"error":"org.varlink.service.MethodNotFound","parameters":{"method":"org.example.everything.Nope"}}"#)
-        #expect(try await reply(#"{"method":"org.example.nothing.Nope"}"#)
-            == #"{"error":"org.varlink.service.InterfaceNotFound","parameters":{"interface":"org.example.nothing"}}"#)
-        #expect(try await reply(#"{"method":"NoDot"}"#)
-            == #"{"error":"org.varlink.service.MethodNotFound","parameters":{"method":"NoDot"}}"#)
-        #expect(try await reply(#"{"method":"org.example.everything.Count","parameters":{"count":"x"}}"#)
-            == #"{"error":"org.varlink.service.InvalidParameter","parameters":{"parameter":"count"}}"#)
+        #expect(
+            try await reply(#"{"method":"org.example.everything.Nope"}"#)
+                == #"{"error":"org.varlink.service.MethodNotFound","parameters":{"method":"org.example.everything.Nope"}}"#
+        )
+        #expect(
+            try await reply(#"{"method":"org.example.nothing.Nope"}"#)
+                == #"{"error":"org.varlink.service.InterfaceNotFound","parameters":{"interface":"org.example.nothing"}}"#
+        )
+        #expect(
+            try await reply(#"{"method":"NoDot"}"#)
+                == #"{"error":"org.varlink.service.MethodNotFound","parameters":{"method":"NoDot"}}"#)
+        #expect(
+            try await reply(#"{"method":"org.example.everything.Count","parameters":{"count":"x"}}"#)
+                == #"{"error":"org.varlink.service.InvalidParameter","parameters":{"parameter":"count"}}"#)
         #expect(try await reply(#"{"method":"org.example.everything.Nothing","oneway":true}"#) == "")
         #expect(try await reply(#"{"method":"org.example.everything.Nothing","more":true}"#) == #"{"parameters":{}}"#)
     }

@@ -43,7 +43,8 @@ struct StubCodingTests {
     }
 
     @Test func nullReadsAsAbsent() throws {
-        let text = #"{"opt_int":null,"array_bool":[],"array_opt":[null],"array_named":[],"array_struct":[],"#
+        let text =
+            #"{"opt_int":null,"array_bool":[],"array_opt":[null],"array_named":[],"array_struct":[],"#
             + #""array_array":[],"array_set":[],"map_float":{},"map_opt":{},"map_enum":{},"map_map":{},"#
             + #""map_set":{},"set":{}}"#
         let value = try VarlinkJSON.decode(E.Wrappers.self, from: Array(text.utf8))
@@ -75,7 +76,9 @@ struct StubCodingTests {
                 Issue.record("unexpected \(error)")
                 return
             }
-            #expect(context.debugDescription == "unknown value 'purple' for enum Color; expected one of: red, green, blue_ish")
+            #expect(
+                context.debugDescription
+                    == "unknown value 'purple' for enum Color; expected one of: red, green, blue_ish")
         }
     }
 
@@ -88,10 +91,14 @@ struct StubCodingTests {
     }
 
     @Test func keywordFieldsUseTheirWireNames() throws {
-        let value = E.Keywords(struct: 1, enum: "e", class: true, self_: 2, type: "t", init_: false, in: 1.5,
-                               default: "d", protocol: .init(case: 3))
+        let value = E.Keywords(
+            struct: 1, enum: "e", class: true, self_: 2, type: "t", init_: false, in: 1.5,
+            default: "d", protocol: .init(case: 3))
         let text = try Self.json(value)
-        #expect(text == #"{"Type":"t","class":true,"default":"d","enum":"e","in":1.5,"init":false,"protocol":{"case":3},"self":2,"struct":1}"#)
+        #expect(
+            text
+                == #"{"Type":"t","class":true,"default":"d","enum":"e","in":1.5,"init":false,"protocol":{"case":3},"self":2,"struct":1}"#
+        )
         #expect(try Self.roundTrip(value) == value)
     }
 
@@ -122,13 +129,15 @@ struct StubCodingTests {
     }
 
     @Test func nestedUnknownFieldsAreRejectedInParametersButNotInReplies() throws {
-        let call = #"{"method":"org.example.everything.Default","parameters":{"keywords":{"struct":1,"enum":"e","class":true,"bogus":1}}}"#
+        let call =
+            #"{"method":"org.example.everything.Default","parameters":{"keywords":{"struct":1,"enum":"e","class":true,"bogus":1}}}"#
         #expect(throws: VarlinkError.invalidParameter("keywords.bogus")) {
             try VarlinkMessage.decodeCallParameters(E.Default.Parameters.self, from: Array(call.utf8))
         }
         let reply = #"{"parameters":{"out":"x","future_field":[1,2]}}"#
-        guard case .parameters(let value, let continues) = try VarlinkMessage.decodeReply(
-            E.Default.Reply.self, from: Array(reply.utf8))
+        guard
+            case .parameters(let value, let continues) = try VarlinkMessage.decodeReply(
+                E.Default.Reply.self, from: Array(reply.utf8))
         else {
             Issue.record("expected parameters")
             return
@@ -148,13 +157,15 @@ struct StubCodingTests {
             #expect(wire.name.hasPrefix("org.example.everything."))
             #expect(try OrgExampleEverythingError(varlinkError: wire) == error)
         }
-        #expect(OrgExampleEverythingError.notFound(name: "x", kind: .image).varlinkError.parameters
-            == ["name": "x", "kind": "image"])
+        #expect(
+            OrgExampleEverythingError.notFound(name: "x", kind: .image).varlinkError.parameters
+                == ["name": "x", "kind": "image"])
         #expect(try OrgExampleEverythingError(varlinkError: .methodNotFound("x")) == nil)
     }
 
     @Test func certificationTypesMatchTheirWireForm() throws {
-        let text = #"{"object":{"method":"m","parameters":{"a":[1,2.5,true,null]}},"enum":"two","#
+        let text =
+            #"{"object":{"method":"m","parameters":{"a":[1,2.5,true,null]}},"enum":"two","#
             + #""struct":{"first":1,"second":"2"},"array":["one"],"dictionary":{"k":"v"},"stringset":{"a":{}},"#
             + #""nullable_array_struct":[{"first":1,"second":"s"}],"interface":{"foo":[null,{"a":"foo"}],"anon":{"foo":true,"bar":false}}}"#
         let value = try VarlinkJSON.decode(OrgVarlinkCertification.MyType.self, from: Array(text.utf8))

@@ -38,8 +38,10 @@ struct ContainerAPITests {
     @Test func lifecycleWithExitCodes() async throws {
         try await withService { client, _ in
             let id = try await client.createContainer(
-                create: .init(image: "test:latest", name: "forty-two", command: ["sh", "-c", "echo out; echo err >&2; exit 42"]))
-                .container
+                create: .init(
+                    image: "test:latest", name: "forty-two", command: ["sh", "-c", "echo out; echo err >&2; exit 42"])
+            )
+            .container
             #expect(id.count == 64)
             #expect(try await client.getContainer(id: "forty-two").container.status == .configured)
             #expect(try await client.containerExists(name: "forty-two").exists)
@@ -53,8 +55,9 @@ struct ContainerAPITests {
             #expect(inspect.config.command == ["sh", "-c", "echo out; echo err >&2; exit 42"])
             #expect(inspect.runtime == "runc" && !inspect.logPath.isEmpty && inspect.created.hasSuffix("Z"))
             let logs = try await client.getContainerLogs(name: "forty-two").lines
-            #expect(logs.map(\.text) .sorted() == ["err", "out"])
-            #expect(try await client.getContainerLogs(name: "forty-two", streams: [.stderr]).lines.map(\.text) == ["err"])
+            #expect(logs.map(\.text).sorted() == ["err", "out"])
+            #expect(
+                try await client.getContainerLogs(name: "forty-two", streams: [.stderr]).lines.map(\.text) == ["err"])
             #expect(try await client.getContainerLogs(name: "forty-two", tail: 1).lines.count == 1)
             // An exited container can be started again.
             _ = try await client.startContainer(name: "forty-two")
@@ -118,16 +121,19 @@ struct ContainerAPITests {
             await #expect(throws: IoPodmanError.imageNotFound(id: "missing:1")) {
                 try await client.createContainer(create: .init(image: "missing:1"))
             }
-            await #expect { try await client.createContainer(create: .init(image: "test:latest", name: "bad/name")) }
-                throws: { error in isError(error) { if case .invalidArgument = $0 { true } else { false } } }
-            await #expect { try await client.createContainer(create: .init(image: "test:latest", memory: -1)) }
-                throws: { error in isError(error) { if case .invalidArgument("memory", _) = $0 { true } else { false } } }
+            await #expect {
+                try await client.createContainer(create: .init(image: "test:latest", name: "bad/name"))
+            } throws: { error in isError(error) { if case .invalidArgument = $0 { true } else { false } } }
+            await #expect {
+                try await client.createContainer(create: .init(image: "test:latest", memory: -1))
+            } throws: { error in isError(error) { if case .invalidArgument("memory", _) = $0 { true } else { false } } }
         }
     }
 
     @Test func dependencies() async throws {
         try await withService { client, _ in
-            _ = try await client.createContainer(create: .init(image: "test:latest", name: "db", command: ["sleep", "1000"]))
+            _ = try await client.createContainer(
+                create: .init(image: "test:latest", name: "db", command: ["sleep", "1000"]))
             _ = try await client.createContainer(
                 create: .init(image: "test:latest", name: "app", command: ["true"], dependencies: ["db"]))
             await #expect { try await client.startContainer(name: "app") } throws: { error in
@@ -142,7 +148,8 @@ struct ContainerAPITests {
 
     @Test func execMountExportArtifacts() async throws {
         try await withService { client, fixture in
-            _ = try await client.createContainer(create: .init(image: "test:latest", name: "box", command: ["sleep", "1000"]))
+            _ = try await client.createContainer(
+                create: .init(image: "test:latest", name: "box", command: ["sleep", "1000"]))
             await #expect { try await client.execContainer(name: "box", command: ["true"]) } throws: { error in
                 isError(error) { if case .invalidState = $0 { true } else { false } }
             }
@@ -167,8 +174,9 @@ struct ContainerAPITests {
             try await client.addContainerArtifact(name: "box", artifactName: "notes", contents: contents)
             #expect(try await client.containerArtifacts(name: "box", artifactName: "notes").contents == contents)
             for bad in ["../escape", "a/b", ".."] {
-                await #expect { try await client.addContainerArtifact(name: "box", artifactName: bad, contents: contents) }
-                    throws: { error in isError(error) { if case .invalidArgument = $0 { true } else { false } } }
+                await #expect {
+                    try await client.addContainerArtifact(name: "box", artifactName: bad, contents: contents)
+                } throws: { error in isError(error) { if case .invalidArgument = $0 { true } else { false } } }
             }
             try await client.removeContainerArtifact(name: "box", artifactName: "notes")
             await #expect { try await client.containerArtifacts(name: "box", artifactName: "notes") } throws: { error in
@@ -182,17 +190,20 @@ struct ContainerAPITests {
 
     @Test func batchRunsUnderOneLock() async throws {
         try await withService { client, _ in
-            _ = try await client.createContainer(create: .init(image: "test:latest", name: "b", command: ["sleep", "1000"]))
+            _ = try await client.createContainer(
+                create: .init(image: "test:latest", name: "b", command: ["sleep", "1000"]))
             let state = try await client.batchContainer(
                 name: "b", operations: [.init(operation: .`init_`), .init(operation: .start), .init(operation: .pause)]
             ).state
             #expect(state.status == .paused && state.pid > 0)
             let stopped = try await client.batchContainer(
-                name: "b", operations: [.init(operation: .unpause), .init(operation: .kill, signal: 9), .init(operation: .sync)]
+                name: "b",
+                operations: [.init(operation: .unpause), .init(operation: .kill, signal: 9), .init(operation: .sync)]
             ).state
             #expect(stopped.status == .exited || stopped.status == .stopped)
-            await #expect { try await client.batchContainer(name: "b", operations: [.init(operation: .pause)]) }
-                throws: { error in isError(error) { if case .invalidState = $0 { true } else { false } } }
+            await #expect {
+                try await client.batchContainer(name: "b", operations: [.init(operation: .pause)])
+            } throws: { error in isError(error) { if case .invalidState = $0 { true } else { false } } }
         }
     }
 
@@ -214,8 +225,10 @@ struct ContainerAPITests {
             let rootfs = fixture.directory + "/rootfs.tar"
             let layer = try FileManager.default.contentsOfDirectory(atPath: PodlinkdFixture.image + "/blobs/sha256")
                 .map { PodlinkdFixture.image + "/blobs/sha256/" + $0 }
-                .max { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int ?? 0) ?? 0
-                    < (try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int ?? 0) ?? 0 }!
+                .max {
+                    (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int ?? 0) ?? 0
+                        < (try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int ?? 0) ?? 0
+                }!
             try FileManager.default.copyItem(atPath: layer, toPath: rootfs)
             let imported = try await client.importImage(source: rootfs, reference: "imported:1", command: ["sh"]).image
             #expect(try await client.inspectImage(name: "imported:1").image.id == imported)

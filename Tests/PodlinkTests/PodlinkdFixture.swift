@@ -21,7 +21,8 @@ final class PodlinkdFixture: @unchecked Sendable {
             .deletingLastPathComponent().path
     }
     static var available: Bool {
-        FileManager.default.isExecutableFile(atPath: podlinkd) && FileManager.default.isExecutableFile(atPath: "/usr/bin/runc")
+        FileManager.default.isExecutableFile(atPath: podlinkd)
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/runc")
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/conmon") && getuid() == 0
     }
 
@@ -54,12 +55,15 @@ final class PodlinkdFixture: @unchecked Sendable {
         let address = "unix:\(socket)" + (socketMode.map { ";mode=\($0)" } ?? "")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.podlinkd)
-        process.arguments = ["--address", address, "--timeout", "0", "--config", "/nonexistent"] + storageArguments
+        process.arguments =
+            ["--address", address, "--timeout", "0", "--config", "/nonexistent"] + storageArguments
             + arguments
-        let log = FileHandle(forWritingAtPath: directory + "/log") ?? {
-            FileManager.default.createFile(atPath: directory + "/log", contents: nil)
-            return FileHandle(forWritingAtPath: directory + "/log")!
-        }()
+        let log =
+            FileHandle(forWritingAtPath: directory + "/log")
+            ?? {
+                FileManager.default.createFile(atPath: directory + "/log", contents: nil)
+                return FileHandle(forWritingAtPath: directory + "/log")!
+            }()
         log.seekToEndOfFile()
         process.standardError = log
         process.standardOutput = log
@@ -154,7 +158,9 @@ final class PodlinkdFixture: @unchecked Sendable {
 
     /// Runs a command to completion (output through files, so no pipe fills up), blocking the calling thread.
     @discardableResult
-    static func runBlocking(_ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil)
+    static func runBlocking(
+        _ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil
+    )
         -> Result
     {
         let directory = root + "/podlink-run-\(UUID().uuidString.prefix(8))"

@@ -110,7 +110,8 @@ struct ServiceTests {
         let socket = fixture.directory + "/activated"
         let activator = Process()
         activator.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        activator.arguments = ["-l", socket, "--fdname=varlink", PodlinkdFixture.podlinkd, "--timeout=1"]
+        activator.arguments =
+            ["-l", socket, "--fdname=varlink", PodlinkdFixture.podlinkd, "--timeout=1"]
             + fixture.storageArguments
         activator.standardError = FileHandle.nullDevice
         activator.standardOutput = FileHandle.nullDevice
@@ -145,7 +146,9 @@ struct ServiceTests {
         let info = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(fixture.socket)"])
         #expect(info.output.contains("Vendor: Podlink") && info.output.contains("Product: podlinkd"), "\(info)")
         #expect(info.output.contains("io.podman"))
-        let help = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "help", "unix:\(fixture.socket)/io.podman"])
+        let help = await PodlinkdFixture.run([
+            "python3", "-m", "varlink.cli", "help", "unix:\(fixture.socket)/io.podman",
+        ])
         #expect(help.output.contains("interface io.podman"), "\(help)")
         #expect(help.output.contains("method WaitContainer(name: string) -> (exitcode: int)"))
         await fixture.tearDown()

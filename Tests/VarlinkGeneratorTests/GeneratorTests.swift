@@ -59,17 +59,21 @@ struct GeneratorTests {
     @Test func theCommittedAPIReferenceIsUpToDate() throws {
         let text = try String(
             contentsOf: repositoryRoot.appendingPathComponent("interfaces/io.podman.varlink"), encoding: .utf8)
-        let markdown = MarkdownGenerator().generate(try InterfaceParser.parse(text), sourceFileName: "io.podman.varlink")
-        let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/io.podman.md"), encoding: .utf8)
+        let markdown = MarkdownGenerator().generate(
+            try InterfaceParser.parse(text), sourceFileName: "io.podman.varlink")
+        let committed = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("docs/io.podman.md"), encoding: .utf8)
         #expect(markdown == committed, "run `make docs` to regenerate docs/io.podman.md")
     }
 
     @Test func documentationBecomesDocComments() throws {
         let interface = try InterfaceParser.parse(
-            "# The interface.\ninterface org.x\n# Does it.\n#\n# Really.\nmethod Do(\n  # The input.\n  in: int\n) -> ()\n")
+            "# The interface.\ninterface org.x\n# Does it.\n#\n# Really.\nmethod Do(\n  # The input.\n  in: int\n) -> ()\n"
+        )
         let swift = SwiftGenerator().generate(interface)
         #expect(swift.contains("/// The interface.\npublic enum OrgX {"))
-        #expect(swift.contains("    /// Does it.\n    ///\n    /// Really.\n    public enum Do: Varlink.VarlinkMethod {"))
+        #expect(
+            swift.contains("    /// Does it.\n    ///\n    /// Really.\n    public enum Do: Varlink.VarlinkMethod {"))
         #expect(swift.contains("            /// The input.\n            public var `in`: Swift.Int\n"))
     }
 

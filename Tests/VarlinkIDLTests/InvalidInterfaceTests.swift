@@ -17,46 +17,67 @@ struct InvalidInterfaceTests {
         Case(text: "method A() -> ()", line: 1, column: 1, message: "expected 'interface' at the start of the file"),
         Case(text: "interface", line: 1, column: 10, message: "expected an interface name after 'interface'"),
         Case(text: "interface org\nmethod A() -> ()", line: 1, column: 11, message: "invalid interface name 'org'"),
-        Case(text: "interface org.x\nfunc A() -> ()", line: 2, column: 1,
-             message: "expected 'type', 'method' or 'error', found 'func'"),
-        Case(text: "interface org.x\nmethod A(a: int) (b: int)", line: 2, column: 18,
-             message: "expected '->' after the input of method 'A', found '('"),
-        Case(text: "interface org.x\nmethod A -> ()", line: 2, column: 10,
-             message: "expected '(' as the input of method 'A', found '-'"),
-        Case(text: "interface org.x\nmethod A(a: int -> ()", line: 2, column: 17,
-             message: "expected ',' or ')' after 'a', found '-'"),
-        Case(text: "interface org.x\nmethod A(a, b) -> ()", line: 2, column: 9,
-             message: "expected a struct as the input of method 'A', found an enum"),
-        Case(text: "interface org.x\nmethod A(a: int, b) -> ()", line: 2, column: 19,
-             message: "expected ':' and a type after field 'b', found ')'"),
-        Case(text: "interface org.x\ntype T (a, b: int)\nmethod A() -> ()", line: 2, column: 13,
-             message: "expected ',' or ')' after enum value 'b'; enum values have no type"),
-        Case(text: "interface org.x\nmethod A(a: integer) -> ()", line: 2, column: 13,
-             message: "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), found 'integer'"),
-        Case(text: "interface org.x\nmethod A(a: ??int) -> ()", line: 2, column: 13,
-             message: "'?' cannot apply to an optional type ('??' is not allowed)"),
-        Case(text: "interface org.x\nmethod A(a: [int]string) -> ()", line: 2, column: 14,
-             message: "expected ']' or 'string]' after '[' (only string keys are allowed)"),
-        Case(text: "interface org.x\nmethod A(a: Missing) -> ()", line: 2, column: 13,
-             message: "unknown type 'Missing' in field 'a' of the input of method 'A'"),
-        Case(text: "interface org.x\nmethod A() -> ()\nerror A ()", line: 3, column: 7,
-             message: "'A' is defined more than once (first defined at 2:8)"),
-        Case(text: "interface org.x\nmethod A(a: int, a: string) -> ()", line: 2, column: 18,
-             message: "duplicate field 'a' in the input of method 'A'"),
-        Case(text: "interface org.x\ntype E (x, y, x)\nmethod A() -> ()", line: 2, column: 15,
-             message: "duplicate enum value 'x' in type 'E'"),
-        Case(text: "interface org.x\nmethod lower() -> ()", line: 2, column: 8,
-             message: "invalid name 'lower': expected an uppercase letter followed by letters and digits"),
-        Case(text: "interface org.x\nmethod A(bad__name: int) -> ()", line: 2, column: 10,
-             message: "invalid field name 'bad__name' in the input of method 'A'"),
-        Case(text: "interface org.x\nerror E", line: 2, column: 8,
-             message: "expected '(' as the parameters of error 'E', found end of file"),
-        Case(text: "interface org.x\nmethod A() -> (\n  a: (b: [](c: ?Nope))\n)", line: 3, column: 17,
-             message: "unknown type 'Nope' in field 'c' of field 'b' of field 'a' of the output of method 'A'"),
-        Case(text: "interface org.x\nmethod A(é: int) -> ()", line: 2, column: 10,
-             message: "expected a field name or an enum value, found 'é'"),
-        Case(text: "interface org.x\r\nmethod A(a: int,\r\n  b: flot) -> ()", line: 3, column: 6,
-             message: "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), found 'flot'"),
+        Case(
+            text: "interface org.x\nfunc A() -> ()", line: 2, column: 1,
+            message: "expected 'type', 'method' or 'error', found 'func'"),
+        Case(
+            text: "interface org.x\nmethod A(a: int) (b: int)", line: 2, column: 18,
+            message: "expected '->' after the input of method 'A', found '('"),
+        Case(
+            text: "interface org.x\nmethod A -> ()", line: 2, column: 10,
+            message: "expected '(' as the input of method 'A', found '-'"),
+        Case(
+            text: "interface org.x\nmethod A(a: int -> ()", line: 2, column: 17,
+            message: "expected ',' or ')' after 'a', found '-'"),
+        Case(
+            text: "interface org.x\nmethod A(a, b) -> ()", line: 2, column: 9,
+            message: "expected a struct as the input of method 'A', found an enum"),
+        Case(
+            text: "interface org.x\nmethod A(a: int, b) -> ()", line: 2, column: 19,
+            message: "expected ':' and a type after field 'b', found ')'"),
+        Case(
+            text: "interface org.x\ntype T (a, b: int)\nmethod A() -> ()", line: 2, column: 13,
+            message: "expected ',' or ')' after enum value 'b'; enum values have no type"),
+        Case(
+            text: "interface org.x\nmethod A(a: integer) -> ()", line: 2, column: 13,
+            message: "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), found 'integer'"
+        ),
+        Case(
+            text: "interface org.x\nmethod A(a: ??int) -> ()", line: 2, column: 13,
+            message: "'?' cannot apply to an optional type ('??' is not allowed)"),
+        Case(
+            text: "interface org.x\nmethod A(a: [int]string) -> ()", line: 2, column: 14,
+            message: "expected ']' or 'string]' after '[' (only string keys are allowed)"),
+        Case(
+            text: "interface org.x\nmethod A(a: Missing) -> ()", line: 2, column: 13,
+            message: "unknown type 'Missing' in field 'a' of the input of method 'A'"),
+        Case(
+            text: "interface org.x\nmethod A() -> ()\nerror A ()", line: 3, column: 7,
+            message: "'A' is defined more than once (first defined at 2:8)"),
+        Case(
+            text: "interface org.x\nmethod A(a: int, a: string) -> ()", line: 2, column: 18,
+            message: "duplicate field 'a' in the input of method 'A'"),
+        Case(
+            text: "interface org.x\ntype E (x, y, x)\nmethod A() -> ()", line: 2, column: 15,
+            message: "duplicate enum value 'x' in type 'E'"),
+        Case(
+            text: "interface org.x\nmethod lower() -> ()", line: 2, column: 8,
+            message: "invalid name 'lower': expected an uppercase letter followed by letters and digits"),
+        Case(
+            text: "interface org.x\nmethod A(bad__name: int) -> ()", line: 2, column: 10,
+            message: "invalid field name 'bad__name' in the input of method 'A'"),
+        Case(
+            text: "interface org.x\nerror E", line: 2, column: 8,
+            message: "expected '(' as the parameters of error 'E', found end of file"),
+        Case(
+            text: "interface org.x\nmethod A() -> (\n  a: (b: [](c: ?Nope))\n)", line: 3, column: 17,
+            message: "unknown type 'Nope' in field 'c' of field 'b' of field 'a' of the output of method 'A'"),
+        Case(
+            text: "interface org.x\nmethod A(é: int) -> ()", line: 2, column: 10,
+            message: "expected a field name or an enum value, found 'é'"),
+        Case(
+            text: "interface org.x\r\nmethod A(a: int,\r\n  b: flot) -> ()", line: 3, column: 6,
+            message: "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), found 'flot'"),
     ]
 
     @Test(arguments: cases)
@@ -96,10 +117,16 @@ struct InvalidInterfaceTests {
         let (interface, diagnostics) = InterfaceParser.check(text)
         #expect(interface != nil)
         let messages = diagnostics.map(\.description)
-        #expect(messages.contains("<input>:1:11: warning: interface name 'Org.Example1' has uppercase letters; Go's varlink rejects it"))
-        #expect(messages.contains("<input>:1:11: warning: interface 'Org.Example1' has no methods; Go's varlink rejects it"))
+        #expect(
+            messages.contains(
+                "<input>:1:11: warning: interface name 'Org.Example1' has uppercase letters; Go's varlink rejects it"))
+        #expect(
+            messages.contains("<input>:1:11: warning: interface 'Org.Example1' has no methods; Go's varlink rejects it")
+        )
         #expect(messages.contains("<input>:2:9: warning: an enum with a single value; python's varlink rejects it"))
-        #expect(messages.contains("<input>:3:9: warning: field name 'Field' starts with an uppercase letter; Go's varlink rejects it"))
+        #expect(
+            messages.contains(
+                "<input>:3:9: warning: field name 'Field' starts with an uppercase letter; Go's varlink rejects it"))
         let digits = InterfaceParser.check("interface org1.x\nmethod A() -> ()").diagnostics.map(\.message)
         #expect(digits == ["the first part of interface name 'org1.x' has digits or '-'; python's varlink rejects it"])
     }

@@ -14,10 +14,11 @@ struct ParserTests {
     @Test func parsesEveryConstruct() throws {
         let interface = try InterfaceParser.parse(try interfaceText("org.example.everything.varlink"))
         #expect(interface.name == "org.example.everything")
-        #expect(interface.documentation == [
-            "Every construct of the varlink interface language, for the generator's tests.", "",
-            "A blank documentation line above.",
-        ])
+        #expect(
+            interface.documentation == [
+                "Every construct of the varlink interface language, for the generator's tests.", "",
+                "A blank documentation line above.",
+            ])
         let basics = try #require(interface.type(named: "Basics"))
         #expect(basics.documentation == ["A named struct using every base type."])
         guard case .structure(let fields) = basics.type else { Issue.record("Basics is not a struct"); return }
@@ -31,9 +32,13 @@ struct ParserTests {
         #expect(values[0].documentation == ["The first color."])
 
         #expect(interface.type(named: "Palette")?.type == .array(.reference(TypeReference(name: "Color"))))
-        #expect(interface.type(named: "Index")?.type == .map(.structure([
-            FieldDefinition(name: "position", type: .int), FieldDefinition(name: "label", type: .optional(.string)),
-        ])))
+        #expect(
+            interface.type(named: "Index")?.type
+                == .map(
+                    .structure([
+                        FieldDefinition(name: "position", type: .int),
+                        FieldDefinition(name: "label", type: .optional(.string)),
+                    ])))
 
         let wrappers = try #require(interface.type(named: "Wrappers"))
         guard case .structure(let wrapped) = wrappers.type else { Issue.record("not a struct"); return }
@@ -67,7 +72,9 @@ struct ParserTests {
             return
         }
         #expect(level3.first?.documentation == ["The innermost field."])
-        #expect(level3.first?.type == .optional(.array(.optional(.map(.enumeration([.init(name: "yes"), .init(name: "no")]))))))
+        #expect(
+            level3.first?.type
+                == .optional(.array(.optional(.map(.enumeration([.init(name: "yes"), .init(name: "no")]))))))
     }
 
     @Test(arguments: ["org.varlink.certification.varlink", "org.example.everything.varlink", "io.podman.varlink"])
@@ -138,7 +145,8 @@ struct ParserTests {
         #expect(NameRules.isMemberName("GetInfo") && NameRules.isMemberName("A1"))
         #expect(!NameRules.isMemberName("getInfo") && !NameRules.isMemberName("Get_Info"))
         #expect(NameRules.isFieldName("client_id") && NameRules.isFieldName("A") && NameRules.isFieldName("a1_b2"))
-        #expect(!NameRules.isFieldName("_a") && !NameRules.isFieldName("a__b") && !NameRules.isFieldName("a_")
-            && !NameRules.isFieldName("1a") && !NameRules.isFieldName("a-b"))
+        #expect(
+            !NameRules.isFieldName("_a") && !NameRules.isFieldName("a__b") && !NameRules.isFieldName("a_")
+                && !NameRules.isFieldName("1a") && !NameRules.isFieldName("a-b"))
     }
 }

@@ -18,14 +18,16 @@ struct PeerTests {
         let process = try TestSupport.start(command.map { $0.replacingOccurrences(of: "PATH", with: path) }, log: log)
         guard await TestSupport.waitForSocket(path) else {
             process.terminate()
-            throw RawSocket.Failure(message: "server did not listen: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            throw RawSocket.Failure(
+                message: "server did not listen: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
         return (process, path)
     }
 
     @Test(.enabled(if: ready && TestSupport.havePython))
     func pythonClientCertifiesOurServer() async throws {
-        let (server, path) = try await Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
+        let (server, path) = try await Self.serve(
+            [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
         let result = await TestSupport.run(
             ["python3", "-m", "varlink.tests.test_certification", "--client", "--varlink=unix:\(path)"])
@@ -45,7 +47,8 @@ struct PeerTests {
 
     @Test(.enabled(if: ready && TestSupport.have("varlink-go-certification")))
     func goClientCertifiesOurServer() async throws {
-        let (server, path) = try await Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
+        let (server, path) = try await Self.serve(
+            [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
         let result = await TestSupport.run(["varlink-go-certification", "-client", "-varlink=unix:\(path)"])
         let lines = result.output.split(separator: "\n")
@@ -75,7 +78,9 @@ struct PeerTests {
 
     @Test(.enabled(if: ready))
     func ourClientActivatesAndBridgesOurServer() async {
-        let activated = await TestSupport.run([Self.binary, "--client", "--activate=\(Self.binary) --varlink=$VARLINK_ADDRESS"])
+        let activated = await TestSupport.run([
+            Self.binary, "--client", "--activate=\(Self.binary) --varlink=$VARLINK_ADDRESS",
+        ])
         #expect(activated.status == 0 && activated.output.hasSuffix("Certification passed\n"), "\(activated)")
         let bridged = await TestSupport.run([Self.binary, "--client", "--bridge=\(Self.binary) --stdio"])
         #expect(bridged.status == 0 && bridged.output.hasSuffix("Certification passed\n"), "\(bridged)")
@@ -85,23 +90,26 @@ struct PeerTests {
     func ourClientDetectsAWrongServer() async throws {
         // The python server is certified by the python client; a server that answers wrongly must fail our client.
         let (server, path) = try await Self.serve(
-            ["python3", "-c", """
-            import sys, socket, os, json
-            path = sys.argv[1]
-            s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(1)
-            while True:
-                c, _ = s.accept()
-                buf = b""
+            [
+                "python3", "-c",
+                """
+                import sys, socket, os, json
+                path = sys.argv[1]
+                s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(1)
                 while True:
-                    data = c.recv(4096)
-                    if not data: break
-                    buf += data
-                    while b"\\0" in buf:
-                        msg, buf = buf.split(b"\\0", 1)
-                        call = json.loads(msg)
-                        reply = {"client_id": "x"} if call["method"].endswith("Start") else {"bool": False}
-                        c.sendall(json.dumps({"parameters": reply}).encode() + b"\\0")
-            """, "PATH"], log: TestSupport.temporaryDirectory() + "/log")
+                    c, _ = s.accept()
+                    buf = b""
+                    while True:
+                        data = c.recv(4096)
+                        if not data: break
+                        buf += data
+                        while b"\\0" in buf:
+                            msg, buf = buf.split(b"\\0", 1)
+                            call = json.loads(msg)
+                            reply = {"client_id": "x"} if call["method"].endswith("Start") else {"bool": False}
+                            c.sendall(json.dumps({"parameters": reply}).encode() + b"\\0")
+                """, "PATH",
+            ], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
         let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status != 0)
@@ -128,13 +136,16 @@ struct PeerTests {
 
     @Test(.enabled(if: ready && TestSupport.havePython))
     func genericToolsIntrospectOurService() async throws {
-        let (server, path) = try await Self.serve([Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
+        let (server, path) = try await Self.serve(
+            [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { server.terminate() }
         let info = await TestSupport.run(["python3", "-m", "varlink.cli", "info", "unix:\(path)"])
         #expect(info.output.contains("Vendor: Podlink"), "\(info.output)\(info.error)")
         #expect(info.output.contains("Product: varlink-certification"))
         #expect(info.output.contains("org.varlink.certification"))
-        let help = await TestSupport.run(["python3", "-m", "varlink.cli", "help", "unix:\(path)/org.varlink.certification"])
+        let help = await TestSupport.run([
+            "python3", "-m", "varlink.cli", "help", "unix:\(path)/org.varlink.certification",
+        ])
         #expect(help.output.contains("interface org.varlink.certification"), "\(help.output)\(help.error)")
         #expect(help.output.contains("method Test10(client_id: string, mytype: MyType) -> (string: string)"))
     }
@@ -154,7 +165,9 @@ struct NotifyTests {
             for (index, byte) in notifyPath.utf8.enumerated() { buffer[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         #expect(bound == 0)
         func receive() -> String? {

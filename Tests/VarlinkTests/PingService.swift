@@ -13,7 +13,9 @@ final class PingService: OrgExamplePingService {
         return .init(pong: parameters.ping)
     }
 
-    func flood(_ parameters: P.Flood.Parameters, context: VarlinkCallContext<P.Flood.Reply>) async throws
+    func flood(
+        _ parameters: P.Flood.Parameters, context: VarlinkCallContext<P.Flood.Reply>
+    ) async throws
         -> P.Flood.Reply
     {
         try context.requireMore()
@@ -25,7 +27,9 @@ final class PingService: OrgExamplePingService {
         return .init(index: max(parameters.count - 1, 0), data: data)
     }
 
-    func sleep(_ parameters: P.Sleep.Parameters, context: VarlinkCallContext<P.Sleep.Reply>) async throws
+    func sleep(
+        _ parameters: P.Sleep.Parameters, context: VarlinkCallContext<P.Sleep.Reply>
+    ) async throws
         -> P.Sleep.Reply
     {
         sleepsStarted.add(1, ordering: .relaxed)

@@ -43,17 +43,20 @@ enum TestSupport {
 
     /// Runs a command to completion (killed after `timeout` seconds), off the cooperative thread pool.
     @discardableResult
-    static func run(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil) async -> Result
-    {
+    static func run(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil) async -> Result {
         await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: runBlocking(arguments, timeout: timeout, environment: environment)) }
-                .start()
+            Thread {
+                continuation.resume(returning: runBlocking(arguments, timeout: timeout, environment: environment))
+            }
+            .start()
         }
     }
 
     /// Runs a command to completion, blocking the calling thread.
     @discardableResult
-    static func runBlocking(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil)
+    static func runBlocking(
+        _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil
+    )
         -> Result
     {
         let process = Process()
@@ -83,7 +86,8 @@ enum TestSupport {
     }
 
     /// Starts a long-running process; the caller stops it.
-    static func start(_ arguments: [String], environment: [String: String]? = nil, log: String? = nil) throws -> Process {
+    static func start(_ arguments: [String], environment: [String: String]? = nil, log: String? = nil) throws -> Process
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
