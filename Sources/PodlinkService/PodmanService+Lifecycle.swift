@@ -178,20 +178,4 @@ extension PodmanService {
         }
         return .init(state: .init(state))
     }
-
-    /// Serves `io.podman.ContainerCheckpoint`, as documented in `interfaces/io.podman.varlink`.
-    public func containerCheckpoint(
-        _ parameters: IoPodman.ContainerCheckpoint.Parameters,
-        context: VarlinkCallContext<IoPodman.ContainerCheckpoint.Reply>
-    ) async throws -> IoPodman.ContainerCheckpoint.Reply {
-        throw VarlinkError.methodNotImplemented(context.method)
-    }
-
-    /// Serves `io.podman.ContainerRestore`, as documented in `interfaces/io.podman.varlink`.
-    public func containerRestore(
-        _ parameters: IoPodman.ContainerRestore.Parameters,
-        context: VarlinkCallContext<IoPodman.ContainerRestore.Reply>
-    ) async throws -> IoPodman.ContainerRestore.Reply {
-        throw VarlinkError.methodNotImplemented(context.method)
-    }
 }

@@ -212,7 +212,6 @@ struct CallScanner {
     }
 
     private mutating func number() throws(Invalid) {
-        let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         func digits() -> Int {
             let from = index
@@ -233,6 +232,5 @@ struct CallScanner {
             }
             guard digits() > 0 else { throw Invalid(reason: "bad number") }
         }
-        _ = start
     }
 }

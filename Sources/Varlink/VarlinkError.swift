@@ -74,13 +74,3 @@ public protocol VarlinkTypedError: Error, Sendable {
     /// Throws when the name matches but the parameters do not decode.
     init?(varlinkError error: VarlinkError) throws
 }
-
-/// The generated error type of an interface that declares no errors.
-public enum VarlinkNoErrors: VarlinkTypedError {
-    /// No interface.
-    public static var interfaceName: String { "" }
-    /// Never called: there are no values.
-    public var varlinkError: VarlinkError { switch self {} }
-    /// Always nil.
-    public init?(varlinkError error: VarlinkError) throws { return nil }
-}

@@ -16,9 +16,6 @@ public final class VarlinkServer: Sendable {
         public var maximumMessageSize: Int = 16 << 20
         /// Exit after this many seconds without any open connection; nil never.
         public var idleTimeout: Duration?
-        /// Whether each connection's calls run on its event loop thread (fewer thread switches per call). Methods
-        /// must then not block the thread: they await instead, or move blocking work elsewhere.
-        public var runsOnEventLoops = true
         /// How long calls in flight may run after a shutdown begins before their connections are closed.
         public var shutdownGracePeriod: Duration = .seconds(10)
 
@@ -123,15 +120,19 @@ public final class VarlinkServer: Sendable {
             if let timeout = configuration.idleTimeout {
                 group.addTask { await self.watchIdle(timeout: timeout) }
             }
-            for await connection in accepted {
-                group.addTask { await self.serve(connection) }
+            var grace: Task<Void, Never>?
+            await withDiscardingTaskGroup { connections in
+                for await connection in accepted {
+                    connections.addTask { await self.serve(connection) }
+                }
+                // Shutting down: the listeners are closed; calls in flight get the grace period, then their
+                // connections are closed. The group returns when the last connection has ended.
+                grace = Task {
+                    try? await Task.sleep(for: self.configuration.shutdownGracePeriod)
+                    if !Task.isCancelled { self.closeAllConnections() }
+                }
             }
-            // Shutting down: the listeners are closed; calls in flight get the grace period.
-            group.addTask {
-                try? await Task.sleep(for: self.configuration.shutdownGracePeriod)
-                self.closeAllConnections()
-            }
-            while self.openConnections > 0 { try? await Task.sleep(for: .milliseconds(20)) }
+            grace?.cancel()
             group.cancelAll()
         }
     }
@@ -238,8 +239,7 @@ public final class VarlinkServer: Sendable {
         defer { unregister(channel) }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                let executor = self.configuration.runsOnEventLoops ? EventLoopTaskExecutor(channel.eventLoop) : nil
-                let processing = Task(executorPreference: executor) {
+                let processing = Task {
                     try await self.process(inbound: inbound, outbound: outbound, channel: channel, peer: peer)
                 }
                 // A peer that goes away cancels the call it is waiting for.

@@ -1,5 +1,4 @@
 public import Logging
-import Synchronization
 
 /// A varlink service: the interfaces it offers, `org.varlink.service` answered for them, and the dispatch of calls.
 /// Transports hand it one message at a time; it knows nothing of sockets.
@@ -35,7 +34,6 @@ public final class VarlinkService: Sendable {
     /// Decides whether a peer may call at all; a refused call gets `org.varlink.service.PermissionDenied`.
     public let authorizer: (@Sendable (VarlinkPeer?) -> Bool)?
     let handlers: [String: any VarlinkInterfaceHandler]
-    let interfaceNames: [String]
     let logger: Logger
 
     /// Creates a service offering `interfaces` (and `org.varlink.service`).
@@ -45,15 +43,13 @@ public final class VarlinkService: Sendable {
         authorizer: (@Sendable (VarlinkPeer?) -> Bool)? = nil
     ) {
         self.authorizer = authorizer
-        let builtIn = OrgVarlinkServiceImplementation()
+        let builtIn = OrgVarlinkServiceImplementation(info: info, interfaces: interfaces)
         var handlers: [String: any VarlinkInterfaceHandler] = [builtIn.interfaceName: builtIn]
         for handler in interfaces { handlers[handler.interfaceName] = handler }
         self.info = info
         self.handlers = handlers
-        self.interfaceNames = [builtIn.interfaceName] + interfaces.map(\.interfaceName)
         self.logger = logger
         self.errorMapper = errorMapper
-        builtIn.service.withLock { $0 = Weak(self) }
     }
 
     /// A handler raised an error that no interface declares: the connection must be closed.
@@ -110,14 +106,4 @@ public final class VarlinkService: Sendable {
         }
         return (String(method[..<dot]), String(method[method.index(after: dot)...]))
     }
-
-    func description(of interface: String) -> String? {
-        handlers[interface]?.interfaceDescription
-    }
-}
-
-/// A weak reference, for the built-in interface's way back to its service.
-struct Weak<T: AnyObject & Sendable>: Sendable {
-    weak var value: T?
-    init(_ value: T) { self.value = value }
 }

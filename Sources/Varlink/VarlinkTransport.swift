@@ -45,12 +45,18 @@ public struct VarlinkLoopbackTransport: VarlinkTransport {
         return stream
     }
 
-    /// Upgrades are not possible without a connection.
+    /// An in-process transport has no connection to hand over.
+    public struct UpgradeUnsupported: Error, Sendable, CustomStringConvertible {
+        /// Why.
+        public var description: String { "a loopback transport cannot upgrade: it has no connection" }
+    }
+
+    /// Upgrades are not possible without a connection: throws `UpgradeUnsupported`.
     public func upgrade(
         _ message: [UInt8]
     ) async throws -> (
         reply: [UInt8], connection: any VarlinkUpgradedConnection
     ) {
-        throw VarlinkError.methodNotImplemented("upgrade over loopback")
+        throw UpgradeUnsupported()
     }
 }

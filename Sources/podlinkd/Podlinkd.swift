@@ -84,8 +84,6 @@ struct Podlinkd: AsyncParsableCommand {
             authorizer: { policy.allows($0) })
         var configuration = VarlinkServer.Configuration()
         configuration.idleTimeout = timeout > 0 ? .seconds(timeout) : nil
-        // Engine calls may block their thread briefly (spawning runc): keep them off the event loops.
-        configuration.runsOnEventLoops = false
         let server = VarlinkServer(service: service, configuration: configuration, logger: logger)
         if bridge {
             try await server.runBridge()
