@@ -21,7 +21,7 @@ test: deps
 	./scripts/run-tests.sh
 
 docs: build
-	$(SWIFT) run varlink-swift-gen markdown interfaces/io.podman.varlink -o docs/io.podman.md
+	$(SWIFT) run varlink-swift-gen markdown interfaces/io.podlink.varlink -o docs/io.podlink.md
 
 format:
 	swift format --in-place --recursive Sources Tests Plugins Package.swift

@@ -15,7 +15,7 @@ let package = Package(
         .library(name: "VarlinkGenerator", targets: ["VarlinkGenerator"]),
         .library(name: "Varlink", targets: ["Varlink"]),
         .library(name: "Engine", targets: ["Engine"]),
-        .library(name: "PodmanAPI", targets: ["PodmanAPI"]),
+        .library(name: "PodlinkAPI", targets: ["PodlinkAPI"]),
         .library(name: "PodlinkClient", targets: ["PodlinkClient"]),
         .executable(name: "podlinkd", targets: ["podlinkd"]),
         .executable(name: "podlink", targets: ["podlink"]),
@@ -76,31 +76,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
-        // io.podman: stubs generated from interfaces/io.podman.varlink at build time.
+        // io.podlink: stubs generated from interfaces/io.podlink.varlink at build time.
         .target(
-            name: "PodmanAPI", dependencies: ["Varlink"], swiftSettings: swiftSettings,
+            name: "PodlinkAPI", dependencies: ["Varlink"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
-        // io.podman implemented over the engine.
+        // io.podlink implemented over the engine.
         .target(
             name: "PodlinkService",
-            dependencies: ["PodmanAPI", "Varlink", "Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PodlinkAPI", "Varlink", "Engine", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         // The service executable: socket activation, idle exit, permissions, bridge.
         .executableTarget(
             name: "podlinkd",
             dependencies: [
-                "PodlinkService", "Engine", "Varlink", "PodmanAPI",
+                "PodlinkService", "Engine", "Varlink", "PodlinkAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // The client for other Swift processes.
-        .target(name: "PodlinkClient", dependencies: ["PodmanAPI", "Varlink"], swiftSettings: swiftSettings),
+        .target(name: "PodlinkClient", dependencies: ["PodlinkAPI", "Varlink"], swiftSettings: swiftSettings),
         // The podman-like command line.
         .executableTarget(
             name: "podlink",
             dependencies: [
-                "PodlinkClient", "PodmanAPI", "Varlink",
+                "PodlinkClient", "PodlinkAPI", "Varlink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -114,7 +114,8 @@ let package = Package(
             name: "VarlinkTests", dependencies: ["Varlink"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
         .testTarget(
-            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodmanAPI", "Varlink"], swiftSettings: swiftSettings),
+            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink"], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GeneratedStubsTests", dependencies: ["Varlink", "VarlinkIDL"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the test suite in groups, one test process per group: the engine makes its process a child subreaper and
 # the runtime's tests start many peers, so each group gets a process of its own. A group that runs no test, fails
-# or passes its time limit fails the whole run.
+# or passes its time limit fails the whole run. Every test keeps its files under one directory of the run's own
+# (PODLINK_TEST_TMP, on /dev/shm); at the end the run checks that no test left a process, a mount or a cgroup
+# behind, and fails if one did (after cleaning it up), then removes that directory.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 LIMIT=${TEST_GROUP_TIMEOUT:-900}
@@ -11,6 +13,13 @@ groups=(
     "EngineTests"
     "PodlinkTests"
 )
+base=${PODLINK_TEST_TMP:-/dev/shm}
+root=$(mktemp -d "$base/podlink-tests.XXXXXX")
+# Traversable: some tests call as nobody through sockets below it.
+chmod 0755 "$root"
+export PODLINK_TEST_TMP=$root
+cgroups_before=$(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort)
+
 total=0
 failed_groups=0
 log=$(mktemp)
@@ -34,10 +43,46 @@ for group in "${groups[@]}"; do
     total=$((total + count))
 done
 rm -f "$log"
+
+# What the tests left behind: processes working under the run's directory, mounts below it, new cgroups.
+leaks=0
+processes=$(pgrep -f -- "$root" || true)
+if [ -n "$processes" ]; then
+    echo "--- left behind: processes"
+    ps -o pid,args -p $(echo $processes | tr ' ' ',') | cut -c1-160
+    leaks=1
+fi
+mounts=$(awk -v root="$root" 'index($5, root) == 1 {print $5}' /proc/self/mountinfo | sort -r)
+if [ -n "$mounts" ]; then
+    echo "--- left behind: mounts"
+    echo "$mounts"
+    leaks=1
+fi
+cgroups_after=$(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort)
+cgroups=$(comm -13 <(echo "$cgroups_before") <(echo "$cgroups_after") | grep . || true)
+if [ -n "$cgroups" ]; then
+    echo "--- left behind: cgroups"
+    echo "$cgroups"
+    leaks=1
+fi
+# Clean up whatever was left, so that one failed run does not spoil the next.
+for runc_root in "$root"/*/run/runc "$root"/*/run/*/runc; do
+    [ -d "$runc_root" ] || continue
+    for id in $(runc --root "$runc_root" list -q 2>/dev/null); do
+        runc --root "$runc_root" kill -a "$id" KILL 2>/dev/null
+        runc --root "$runc_root" delete -f "$id" 2>/dev/null
+    done
+done
+[ -n "$processes" ] && kill -9 $processes 2>/dev/null
+for mount in $mounts; do umount -l "$mount" 2>/dev/null; done
+for cgroup in $cgroups; do rmdir "$cgroup" 2>/dev/null; done
+rm -rf "$root"
+
 echo
-if [ "$failed_groups" -eq 0 ]; then
-    echo "$total passed, 0 failed"
+if [ "$failed_groups" -eq 0 ] && [ "$leaks" -eq 0 ]; then
+    echo "$total passed, 0 failed, nothing left behind"
 else
+    [ "$leaks" -ne 0 ] && echo "the tests left processes, mounts or cgroups behind"
     echo "test groups failed: $failed_groups of ${#groups[@]} ($total tests ran)"
     exit 1
 fi

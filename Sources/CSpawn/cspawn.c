@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const int *fd_from, const int *fd_to,
-                 size_t nfds, int new_session, pid_t *pid) {
+                 size_t nfds, int new_session, const char *directory, pid_t *pid) {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     int rc = posix_spawn_file_actions_init(&actions);
@@ -46,6 +46,7 @@ int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const
         rc = posix_spawn_file_actions_adddup2(&actions, tmpbase + (int)i, fd_to[i]);
     }
     if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, maxfd + 1);
+    if (rc == 0 && directory) rc = posix_spawn_file_actions_addchdir_np(&actions, directory);
     if (rc == 0) rc = posix_spawn(pid, path, &actions, &attr, argv, envp);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);

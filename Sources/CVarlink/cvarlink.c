@@ -106,7 +106,7 @@ int cvarlink_connect_abstract(const char *name) {
     return fd;
 }
 
-int cvarlink_listen_unix(const char *path, int mode, int backlog) {
+int cvarlink_listen_unix(const char *path, int mode, int group, int backlog) {
     struct sockaddr_un address;
     memset(&address, 0, sizeof(address));
     address.sun_family = AF_UNIX;
@@ -116,6 +116,12 @@ int cvarlink_listen_unix(const char *path, int mode, int backlog) {
     struct stat st;
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) return -EEXIST;
+        /* A socket someone still listens on is never taken over; only a stale one is replaced. */
+        int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (probe < 0) return -errno;
+        int live = connect(probe, (struct sockaddr *)&address, sizeof(address)) == 0;
+        close(probe);
+        if (live) return -EADDRINUSE;
         unlink(path);
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -125,6 +131,8 @@ int cvarlink_listen_unix(const char *path, int mode, int backlog) {
     int saved = errno;
     umask(old);
     if (rc == 0 && chmod(path, (mode_t)mode) < 0) { rc = -1; saved = errno; }
+    /* The group gets the socket before anyone can connect. */
+    if (rc == 0 && group >= 0 && chown(path, (uid_t)-1, (gid_t)group) < 0) { rc = -1; saved = errno; }
     if (rc == 0 && listen(fd, backlog) < 0) { rc = -1; saved = errno; }
     if (rc < 0) {
         close(fd);

@@ -71,7 +71,7 @@ final class ChildProcesses: Sendable {
     /// Spawns `path` with `arguments` (argv[0] included); `fds` maps this process's fds to the child's.
     func spawn(
         _ path: String, _ arguments: [String], environment: [String] = ChildProcesses.environment,
-        fds: [(from: Int32, to: Int32)], newSession: Bool = false
+        fds: [(from: Int32, to: Int32)], newSession: Bool = false, directory: String? = nil
     ) throws(EngineError) -> pid_t {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
@@ -82,7 +82,7 @@ final class ChildProcesses: Sendable {
         let from = fds.map(\.from)
         let to = fds.map(\.to)
         var pid: pid_t = 0
-        let rc = cspawn_spawn(path, argv, envp, from, to, fds.count, newSession ? 1 : 0, &pid)
+        let rc = cspawn_spawn(path, argv, envp, from, to, fds.count, newSession ? 1 : 0, directory, &pid)
         guard rc == 0 else { throw .system("spawn \(path)", rc) }
         // A child that already exited is a zombie until reaped, so its pidfd still opens.
         watch(pid, adopted: false)

@@ -42,6 +42,8 @@ public struct ContainerConfig: Sendable, Hashable, Codable {
     public var dependencies: [String]
     /// When it was created.
     public var createdAt: Date
+    /// What happens when its process ends (nil: `no`; containers stored before policies existed have none).
+    public var restartPolicy: RestartPolicy?
 }
 
 /// How a container's root filesystem is made.
@@ -50,34 +52,6 @@ public enum RootfsKind: String, Sendable, Hashable, Codable {
     case overlay
     /// A copy of the layers (where overlay cannot mount).
     case copy
-}
-
-/// A container's mutable state, stored and refreshed from the runtime.
-public struct ContainerState: Sendable, Hashable, Codable {
-    /// Lifecycle state.
-    public var status: ContainerStatus = .configured
-    /// PID of its process on the host while it runs (0 otherwise).
-    public var pid: Int32 = 0
-    /// PID of its conmon (0 when none).
-    public var conmonPID: Int32 = 0
-    /// Exit code of its last run.
-    public var exitCode: Int32?
-    /// Whether the last run ended by the OOM killer.
-    public var oomKilled: Bool = false
-    /// When it last started.
-    public var startedAt: Date?
-    /// When its last run ended.
-    public var finishedAt: Date?
-    /// Where its root filesystem is mounted (empty when not mounted).
-    public var mountPoint: String = ""
-    /// How many Mount calls hold the root filesystem (the runtime's use counts as one).
-    public var mountCount: Int = 0
-    /// How the root filesystem was made, once mounted.
-    public var rootfsKind: RootfsKind?
-    /// Times it was restarted.
-    public var restartCount: Int = 0
-    /// Whether the runtime holds the container (created under runc).
-    public var inRuntime: Bool = false
 }
 
 /// An exec session recorded while it runs.

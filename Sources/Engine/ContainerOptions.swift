@@ -78,6 +78,8 @@ public struct ContainerCreateOptions: Sendable, Hashable {
     public var readOnlyRootfs: Bool
     /// Containers (names or ids) that must run before this one starts.
     public var dependencies: [String]
+    /// The restart policy as `--restart` writes it (`no`, `on-failure[:N]`, `always`, `unless-stopped`).
+    public var restartPolicy: String?
 
     /// Creates options for `image` with everything else taken from the image.
     public init(
@@ -86,8 +88,9 @@ public struct ContainerCreateOptions: Sendable, Hashable {
         labels: [String: String] = [:], hostname: String? = nil, tty: Bool = false, stdin: Bool = false,
         network: NetworkMode = .none, mounts: [BindMount] = [], limits: ResourceLimits = ResourceLimits(),
         stopSignal: Int32? = nil, stopTimeout: UInt32? = nil, readOnlyRootfs: Bool = false,
-        dependencies: [String] = []
+        dependencies: [String] = [], restartPolicy: String? = nil
     ) {
+        self.restartPolicy = restartPolicy
         self.image = image
         self.name = name
         self.command = command

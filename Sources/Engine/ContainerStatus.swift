@@ -1,5 +1,5 @@
 /// The lifecycle state of a container, as libpod names them.
-public enum ContainerStatus: String, Sendable, Hashable, Codable, CustomStringConvertible {
+public enum ContainerStatus: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// Created in the store; nothing exists in the runtime.
     case configured
     /// Created in the runtime (runc create under conmon), not started.

@@ -49,13 +49,11 @@ extension Engine {
     ) async throws(EngineError) -> Int32 {
         let (id, socket) = try await locked(reference) { (record) throws(EngineError) -> (String, Int32) in
             try await syncLocked(&record)
+            try ContainerLifecycle.check(.start, from: record.state.status, container: record.config.name)
             try await checkDependencies(record)
-            if [.configured, .stopped, .exited].contains(record.state.status) {
+            if ContainerLifecycle.allows(.initialize, from: record.state.status) {
                 try await initLocked(&record)
-                try store.saveState(record.config, record.state, event: "init")
-            }
-            guard record.state.status == .created else {
-                throw .invalidState(record.state.status, "start", container: record.config.name)
+                try store.saveState(record.config, record.state, event: .initialize)
             }
             let socket = try connectAttach(record.config.id)
             do throws(EngineError) {
@@ -78,9 +76,7 @@ extension Engine {
     {
         let (id, socket) = try await locked(reference) { (record) throws(EngineError) -> (String, Int32) in
             try await syncLocked(&record)
-            guard record.state.status == .running || record.state.status == .created else {
-                throw .invalidState(record.state.status, "attach", container: record.config.name)
-            }
+            try ContainerLifecycle.check(.attach, from: record.state.status, container: record.config.name)
             return (record.config.id, try connectAttach(record.config.id))
         }
         try await Self.pump(socket, stdin: nil, output: output)

@@ -85,7 +85,10 @@ extension Engine {
             network: options.network, mounts: options.mounts, limits: options.limits,
             stopSignal: options.stopSignal ?? image.config.stopSignal.flatMap(Self.signalNumber) ?? SIGTERM,
             stopTimeout: options.stopTimeout ?? 10, readOnlyRootfs: options.readOnlyRootfs,
-            dependencies: dependencies, createdAt: Date())
+            dependencies: dependencies, createdAt: Date(),
+            restartPolicy: try options.restartPolicy.map { (text) throws(EngineError) in
+                try RestartPolicy(parsing: text)
+            })
         if config.workingDirectory.isEmpty { config.workingDirectory = "/" }
         try FileSystem.makeDirectories(paths(id).bundle)
         var attempts = 0
@@ -108,7 +111,7 @@ extension Engine {
 
     /// Every container, from the store.
     public func listContainers() async throws(EngineError) -> [ContainerSummary] {
-        try store.allContainers().map {
+        try store.allContainers().map(live).map {
             ContainerSummary(
                 id: $0.config.id, name: $0.config.name, image: $0.config.imageName, command: $0.config.command,
                 status: $0.state.status, exitCode: $0.state.exitCode, createdAt: $0.config.createdAt,
@@ -118,7 +121,7 @@ extension Engine {
 
     /// Everything about one container, from the store.
     public func inspectContainer(_ reference: String) async throws(EngineError) -> ContainerInspect {
-        let record = try store.container(reference)
+        let record = live(try store.container(reference))
         var names: [String] = []
         for dependency in record.config.dependencies {
             names.append((try? store.container(dependency).config.name) ?? dependency)

@@ -27,9 +27,7 @@ extension Engine {
         let (config, saved, rootfs) = try await locked(reference) {
             (record) throws(EngineError) -> (ContainerConfig, ExecSession, String) in
             try await syncLocked(&record)
-            guard record.state.status == .running else {
-                throw .invalidState(record.state.status, "exec", container: record.config.name)
-            }
+            try ContainerLifecycle.check(.exec, from: record.state.status, container: record.config.name)
             var session = session
             session.containerID = record.config.id
             try store.saveExecSession(session, event: true, containerName: record.config.name)

@@ -13,26 +13,33 @@ extension Engine {
         let record = try store.container(reference)
         let id = record.config.id
         let path = paths(id).log
-        let attach = paths(id).bundle + "/attach"
         try FileSystem.makeDirectories(paths(id).bundle)
         if !FileSystem.exists(path) { try FileSystem.write(path, [], mode: 0o600) }
-        // The bundle directory shows log writes and conmon removing its attach socket once it has drained the
-        // container's output; the exit directory shows the exit file.
+        // The bundle directory shows log writes, the exit directory the exit file. conmon writes the exit file
+        // before it has drained the container's output into the log: the stream ends when conmon has ended too.
         let watcher = try FileWatcher(paths: [paths(id).bundle, exitDirectory])
-        let existing = try await logs(reference, options)
+        let conmonPID = Int32(FileSystem.readText(paths(id).conmonPidFile)?.filter(\.isNumber) ?? "") ?? 0
         let exits = self.exits
         let (stream, continuation) = AsyncThrowingStream<LogLine, any Error>.makeStream()
         let task = Task {
-            for line in existing { continuation.yield(line) }
-            var offset = FileSystem.fileSize(path)
-            var pending: [UInt8] = []
+            // The lines written so far and those that follow come from one read position: none is lost or doubled.
+            var offset = 0
+            var pending = FileSystem.readFrom(path, offset: &offset)
+            if let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")) {
+                let complete = String(decoding: pending[...lastNewline], as: UTF8.self)
+                pending.removeFirst(lastNewline + 1)
+                for line in options.select(LogLine.parse(complete)) { continuation.yield(line) }
+            }
             var changes = watcher.changes.makeAsyncIterator()
-            var deadline: ContinuousClock.Instant?
+            var conmon: ProcessEndWatch?
             while !Task.isCancelled {
                 let exited = exits.exitCode(id) != nil
-                let drained = exited && !FileSystem.exists(attach)
-                let bytes = FileSystem.readFrom(path, offset: &offset)
-                pending += bytes
+                if exited && conmon == nil {
+                    // Its pid is known once it runs; one that exited since counts as ended.
+                    conmon = ProcessEndWatch(pid: conmonPID) { watcher.poke() }
+                }
+                let drained = exited && (conmon?.ended ?? true)
+                pending += FileSystem.readFrom(path, offset: &offset)
                 if let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")) {
                     let complete = String(decoding: pending[...lastNewline], as: UTF8.self)
                     pending.removeFirst(lastNewline + 1)
@@ -41,18 +48,8 @@ extension Engine {
                         continuation.yield(line)
                     }
                 }
-                if exited && bytes.isEmpty {
-                    if drained { break }
-                    // An older conmon may leave its socket behind: give it a second after the exit file.
-                    if let deadline, ContinuousClock.now >= deadline { break }
-                    if deadline == nil {
-                        deadline = .now + .seconds(1)
-                        Task {
-                            try? await Task.sleep(for: .seconds(1.1))
-                            watcher.poke()
-                        }
-                    }
-                }
+                // Everything conmon wrote before it ended has been read.
+                if drained { break }
                 if await changes.next() == nil { break }
             }
             _ = watcher

@@ -4,11 +4,9 @@ internal import Glibc
 extension Engine {
     func initContainerLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         try await syncLocked(&record)
-        guard [.configured, .stopped, .exited].contains(record.state.status) else {
-            throw .invalidState(record.state.status, "init", container: record.config.name)
-        }
+        try ContainerLifecycle.check(.initialize, from: record.state.status, container: record.config.name)
         try await initLocked(&record)
-        try store.saveState(record.config, record.state, event: "init")
+        try store.saveState(record.config, record.state, event: .initialize)
     }
 
     /// Creates the container in the runtime (state `created`). Allowed from configured, stopped or exited; a
@@ -20,31 +18,26 @@ extension Engine {
     func checkDependencies(_ record: ContainerRecord) async throws(EngineError) {
         var notRunning: [String] = []
         for dependency in record.config.dependencies {
-            guard var other = try? store.container(dependency) else {
+            guard let other = try? store.container(dependency) else {
                 notRunning.append(dependency)
                 continue
             }
-            if other.state.status == .running {
-                try await locks.withLock(dependency) { () throws(EngineError) in
-                    if var fresh = try? store.container(dependency) {
-                        try await syncLocked(&fresh)
-                        other = fresh
-                    }
-                }
+            // The stored state is live: exits are recorded as they happen.
+            if other.state.status != .running || exits.exitCode(other.config.id) != nil {
+                notRunning.append(other.config.name)
             }
-            if other.state.status != .running { notRunning.append(other.config.name) }
         }
         guard notRunning.isEmpty else { throw .dependenciesNotRunning(notRunning, container: record.config.name) }
     }
 
-    func startLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+    /// Starts the container's process, initialising it first when needed. `byCaller` is false only for restarts by
+    /// the restart policy: a caller's start forgets that a caller stopped it and the policy's count.
+    func startLocked(_ record: inout ContainerRecord, byCaller: Bool = true) async throws(EngineError) {
+        try ContainerLifecycle.check(.start, from: record.state.status, container: record.config.name)
         try await checkDependencies(record)
-        if [.configured, .stopped, .exited].contains(record.state.status) {
+        if ContainerLifecycle.allows(.initialize, from: record.state.status) {
             try await initLocked(&record)
-            try store.saveState(record.config, record.state, event: "init")
-        }
-        guard record.state.status == .created else {
-            throw .invalidState(record.state.status, "start", container: record.config.name)
+            try store.saveState(record.config, record.state, event: .initialize)
         }
         do {
             try await runc.start(record.config.id)
@@ -54,10 +47,15 @@ extension Engine {
             try? store.saveState(record.config, record.state)
             throw error
         }
-        record.state.status = .running
+        record.state.status = ContainerLifecycle.next(after: .start, from: record.state.status)
         record.state.startedAt = Date()
         record.state.finishedAt = nil
-        try store.saveState(record.config, record.state, event: "start")
+        if byCaller {
+            record.state.stoppedByUser = false
+            record.state.policyRestarts = 0
+            record.state.restartDelayMilliseconds = 0
+        }
+        try store.saveState(record.config, record.state, event: .start)
     }
 
     /// Starts the container, initialising it first when needed; refused, naming them, while dependencies are not
@@ -71,9 +69,16 @@ extension Engine {
 
     func stopLocked(_ record: inout ContainerRecord, timeout: UInt32?) async throws(EngineError) {
         try await syncLocked(&record)
+        try ContainerLifecycle.check(.stop, from: record.state.status, container: record.config.name)
         let id = record.config.id
+        // Recorded first, so that the exit this stop causes never looks like a crash to the restart policy.
+        record.state.stoppedByUser = true
+        try store.saveState(record.config, record.state)
         switch record.state.status {
-        case .running, .paused:
+        case .created:
+            try await runc.kill(id, signal: SIGKILL, all: true)
+            _ = await exits.wait(id, timeout: .seconds(10))
+        default:
             let seconds = timeout ?? record.config.stopTimeout
             if seconds > 0 && record.state.status == .running {
                 try? await runc.kill(id, signal: record.config.stopSignal)
@@ -88,15 +93,10 @@ extension Engine {
             guard await exits.wait(id, timeout: .seconds(30)) != nil else {
                 throw .runtimeError("container \(record.config.name) did not exit after SIGKILL")
             }
-        case .created:
-            try await runc.kill(id, signal: SIGKILL, all: true)
-            _ = await exits.wait(id, timeout: .seconds(10))
-        case .configured, .stopped, .exited, .removing:
-            throw .alreadyStopped(record.config.name)
         }
         try await syncLocked(&record, stopping: true)
-        record.state.status = .stopped
-        try store.saveState(record.config, record.state, event: "stop")
+        record.state.status = ContainerLifecycle.next(after: .stop, from: record.state.status)
+        try store.saveState(record.config, record.state, event: .stop)
     }
 
     /// Stops the container: its stop signal, then SIGKILL after `timeout` seconds (its configured timeout when nil;
@@ -107,12 +107,13 @@ extension Engine {
 
     func killLocked(_ record: inout ContainerRecord, signal: Int32) async throws(EngineError) {
         try await syncLocked(&record)
-        guard record.state.status == .running else {
-            throw .invalidState(record.state.status, "kill", container: record.config.name)
-        }
+        try ContainerLifecycle.check(.kill, from: record.state.status, container: record.config.name)
         guard signal > 0 && signal < 65 else { throw .invalidArgument("signal", "\(signal) is not a signal") }
+        // A caller's kill is a caller's stop for the restart policy, as Podman's and Docker's.
+        record.state.stoppedByUser = true
+        try store.saveState(record.config, record.state)
         try await runc.kill(record.config.id, signal: signal)
-        try store.saveState(record.config, record.state, event: "kill", attributes: ["signal": String(signal)])
+        try store.saveState(record.config, record.state, event: .kill, attributes: ["signal": String(signal)])
     }
 
     /// Sends `signal` to the container's process; running containers only.
@@ -122,12 +123,10 @@ extension Engine {
 
     func pauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         try await syncLocked(&record)
-        guard record.state.status == .running else {
-            throw .invalidState(record.state.status, "pause", container: record.config.name)
-        }
+        try ContainerLifecycle.check(.pause, from: record.state.status, container: record.config.name)
         try await runc.pause(record.config.id)
-        record.state.status = .paused
-        try store.saveState(record.config, record.state, event: "pause")
+        record.state.status = ContainerLifecycle.next(after: .pause, from: record.state.status)
+        try store.saveState(record.config, record.state, event: .pause)
     }
 
     /// Freezes every process of a running container (cgroup freezer).
@@ -137,12 +136,10 @@ extension Engine {
 
     func unpauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         try await syncLocked(&record)
-        guard record.state.status == .paused else {
-            throw .invalidState(record.state.status, "unpause", container: record.config.name)
-        }
+        try ContainerLifecycle.check(.unpause, from: record.state.status, container: record.config.name)
         try await runc.resume(record.config.id)
-        record.state.status = .running
-        try store.saveState(record.config, record.state, event: "unpause")
+        record.state.status = ContainerLifecycle.next(after: .unpause, from: record.state.status)
+        try store.saveState(record.config, record.state, event: .unpause)
     }
 
     /// Thaws a paused container.
@@ -152,12 +149,10 @@ extension Engine {
 
     func restartLocked(_ record: inout ContainerRecord, timeout: UInt32?) async throws(EngineError) {
         try await syncLocked(&record)
-        if record.state.status == .paused || record.state.status == .removing {
-            throw .invalidState(record.state.status, "restart", container: record.config.name)
-        }
+        try ContainerLifecycle.check(.restart, from: record.state.status, container: record.config.name)
         if record.state.status == .running { try await stopLocked(&record, timeout: timeout) }
         record.state.restartCount += 1
-        try store.saveState(record.config, record.state, event: "restart")
+        try store.saveState(record.config, record.state, event: .restart)
         try await startLocked(&record)
     }
 
@@ -165,22 +160,6 @@ extension Engine {
     /// a paused container.
     public func restartContainer(_ reference: String, timeout: UInt32? = nil) async throws(EngineError) {
         try await locked(reference) { (record) throws(EngineError) in try await restartLocked(&record, timeout: timeout)
-        }
-    }
-
-    /// Waits for the container to exit and returns its exit code. Driven by conmon's exit file through inotify, so
-    /// it works for containers another process started; returns at once for one that already exited.
-    public func waitContainer(_ reference: String) async throws(EngineError) -> Int32 {
-        let record = try store.container(reference)
-        let id = record.config.id
-        if [.configured, .created, .running, .paused].contains(record.state.status) {
-            _ = await exits.wait(id)
-            try Task.checkCancellation(orThrow: EngineError.internalError("wait cancelled"))
-        }
-        return try await locks.withLock(id) { () throws(EngineError) -> Int32 in
-            guard var fresh = try? store.container(id) else { throw .noSuchContainer(reference) }
-            try await syncLocked(&fresh)
-            return fresh.state.exitCode ?? -1
         }
     }
 
@@ -198,16 +177,14 @@ extension Engine {
     public func cleanupContainer(_ reference: String) async throws(EngineError) {
         try await locked(reference) { (record) throws(EngineError) in
             try await syncLocked(&record)
-            guard record.state.status != .running && record.state.status != .paused else {
-                throw .invalidState(record.state.status, "clean up", container: record.config.name)
-            }
+            try ContainerLifecycle.check(.cleanup, from: record.state.status, container: record.config.name)
             guard try store.execSessions(of: record.config.id).filter(\.running).isEmpty else {
                 throw .invalidState(
                     record.state.status, "clean up (exec sessions running)", container: record.config.name)
             }
             try await cleanupLocked(&record)
             if record.state.status == .created { record.state.status = .configured }
-            try store.saveState(record.config, record.state, event: "cleanup")
+            try store.saveState(record.config, record.state, event: .cleanup)
         }
     }
 }

@@ -23,17 +23,21 @@ extension Engine {
                 if record.state.rootfsKind == .overlay {
                     try? RootFilesystem.unmount(paths(record.config.id).merged)
                 }
-                if [.created, .running, .paused, .removing].contains(previous) {
-                    record.state.status = .configured
-                }
+                if ContainerLifecycle.active.contains(previous) { record.state.status = .configured }
                 try store.saveState(record.config, record.state)
-                if [.created, .running, .paused].contains(previous) {
-                    do {
+                let policy = record.config.restartPolicy
+                do {
+                    if previous != .removing,
+                        policy?.startsAfterReboot(stoppedByUser: record.state.stoppedByUser) ?? false
+                    {
+                        // `always` and `unless-stopped` come back after a reboot, as with Docker.
+                        try await startLocked(&record, byCaller: false)
+                    } else if ContainerLifecycle.active.contains(previous) {
                         try await initLocked(&record)
-                        try store.saveState(record.config, record.state, event: "init")
-                    } catch {
-                        logger.error("refresh: cannot re-create \(record.config.name): \(error)")
+                        try store.saveState(record.config, record.state, event: .initialize)
                     }
+                } catch {
+                    logger.error("refresh: cannot re-create \(record.config.name): \(error)")
                 }
             }
         }

@@ -1,6 +1,7 @@
 internal import CSpawn
 internal import FoundationEssentials
 internal import Glibc
+internal import Logging
 
 extension Engine {
     var runc: Runc { Runc(path: options.runtimePath, root: runcRoot) }
@@ -105,13 +106,18 @@ extension Engine {
             "--socket-dir-path", socketDirectory, "-l", "k8s-file:" + paths.log, "--log-level", "error",
             "--runtime-arg", "--root", "--runtime-arg", runcRoot, "--conmon-pidfile", paths.conmonPidFile,
         ]
+        if let command = options.exitCommand, let program = command.first {
+            // Records the exit in the store even while no engine process runs (the service may exit when idle).
+            arguments += ["--exit-command", program]
+            for argument in command.dropFirst() + [config.id] { arguments += ["--exit-command-arg", argument] }
+        }
         if config.tty { arguments.append("-t") }
         if config.stdin { arguments.append("-i") }
         let conmon: pid_t
         do {
             conmon = try ChildProcesses.shared.spawn(
                 options.conmonPath, arguments, environment: ChildProcesses.environment + ["_OCI_SYNCPIPE=3"],
-                fds: [(null, 0), (null, 1), (null, 2), (sync[1], 3)], newSession: true)
+                fds: [(null, 0), (null, 1), (null, 2), (sync[1], 3)], newSession: true, directory: paths.bundle)
         } catch {
             close(sync[0]); close(sync[1])
             throw error
@@ -159,46 +165,54 @@ extension Engine {
     }
 
     /// Brings the stored state in line with the runtime: a container whose exit file exists has exited (its code
-    /// recorded, a `die` event appended, and the runtime cleaned up). Returns whether anything changed.
+    /// recorded, a `died` event appended, and the runtime cleaned up). Returns whether anything changed.
     @discardableResult
     func syncLocked(_ record: inout ContainerRecord, stopping: Bool = false) async throws(EngineError) -> Bool {
-        let active: Set<ContainerStatus> = [.created, .running, .paused]
-        guard active.contains(record.state.status) || (record.state.inRuntime && record.state.exitCode == nil) else {
-            return false
-        }
+        let active = ContainerLifecycle.active.contains(record.state.status)
+        guard active || (record.state.inRuntime && record.state.exitCode == nil) else { return false }
         let id = record.config.id
         if let code = exits.exitCode(id) {
-            record.state.exitCode = code
-            record.state.finishedAt = exits.exitTime(id) ?? Date()
-            record.state.status = stopping ? .stopped : .exited
-            record.state.conmonPID = 0
-            try await cleanupLocked(&record)
-            try store.saveState(record.config, record.state, event: "die", attributes: ["exitCode": String(code)])
-            // Exec sessions cannot outlive the container's processes.
-            for session in try store.execSessions(of: id) { try store.deleteExecSession(session.id) }
+            try await recordExit(&record, code: code, at: exits.exitTime(id) ?? Date(), stopping: stopping)
             return true
         }
-        if record.state.status == .running || record.state.status == .paused || record.state.status == .created {
-            // No exit file: ask the runtime (a conmon killed from outside leaves none).
-            let state = try await runc.state(id)
-            if state == nil || state?.status == "stopped" {
-                // conmon writes the exit file just after the process is reaped: give it a moment.
-                let code = await exits.wait(id, timeout: .milliseconds(1500))
-                record.state.exitCode = code ?? -1
-                record.state.finishedAt = Date()
-                record.state.status = stopping ? .stopped : .exited
-                try await cleanupLocked(&record)
-                try store.saveState(
-                    record.config, record.state, event: "die",
-                    attributes: ["exitCode": String(record.state.exitCode ?? -1)])
-                return true
-            }
-            if state?.status == "paused" && record.state.status == .running {
-                record.state.status = .paused
-                try store.saveState(record.config, record.state)
-                return true
-            }
+        guard active else { return false }
+        // No exit file: ask the runtime (a conmon killed from outside leaves none).
+        let state = try await runc.state(id)
+        if state == nil || state?.status == "stopped" {
+            // conmon writes the exit file just after the process is reaped: give it a moment.
+            let code = await exits.wait(id, timeout: .milliseconds(1500))
+            try await recordExit(&record, code: code ?? -1, at: Date(), stopping: stopping)
+            return true
+        }
+        if state?.status == "paused" && record.state.status == .running {
+            record.state.status = .paused
+            try store.saveState(record.config, record.state)
+            return true
         }
         return false
+    }
+
+    /// Records that the container's process ended: the code, the time, OOM (conmon's `oom` file in the bundle), the
+    /// runtime cleaned up, the `died` event. A cleanup that fails leaves `inRuntime` set, to be retried by the next
+    /// operation; readers see the exit from the exit file meanwhile (``Engine/live(_:)``).
+    func recordExit(
+        _ record: inout ContainerRecord, code: Int32, at time: Date, stopping: Bool
+    ) async throws(EngineError) {
+        let id = record.config.id
+        record.state.exitCode = code
+        record.state.finishedAt = time
+        record.state.oomKilled = FileSystem.exists(paths(id).bundle + "/oom")
+        record.state.status =
+            stopping ? .stopped : ContainerLifecycle.next(after: .exit, from: record.state.status)
+        record.state.pid = 0
+        record.state.conmonPID = 0
+        do {
+            try await cleanupLocked(&record)
+        } catch {
+            logger.warning("cleanup of \(record.config.name) after its exit: \(error)")
+        }
+        // Exec sessions cannot outlive the container's processes.
+        for session in try store.execSessions(of: id) { try store.deleteExecSession(session.id) }
+        try store.saveState(record.config, record.state, event: .died, attributes: ["exitCode": String(code)])
     }
 }

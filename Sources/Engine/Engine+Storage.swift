@@ -7,12 +7,7 @@ extension Engine {
         let record = try store.container(reference)
         let path = paths(record.config.id).log
         guard let content = FileSystem.readText(path) else { return [] }
-        var lines = LogLine.parse(content).filter { line in
-            options.streams.contains(line.stream) && (options.since.map { line.time >= $0 } ?? true)
-                && (options.until.map { line.time < $0 } ?? true)
-        }
-        if let tail = options.tail, tail >= 0, lines.count > tail { lines = Array(lines.suffix(tail)) }
-        return lines
+        return options.select(LogLine.parse(content))
     }
 
     /// Mounts the container's root filesystem (reference-counted) and returns where.
@@ -22,7 +17,7 @@ extension Engine {
                 throw .invalidState(record.state.status, "mount", container: record.config.name)
             }
             try await mountLocked(&record)
-            try store.saveState(record.config, record.state, event: "mount")
+            try store.saveState(record.config, record.state, event: .mount)
             return record.state.mountPoint
         }
     }
@@ -40,7 +35,7 @@ extension Engine {
                     container: record.config.name)
             }
             for _ in 0..<(force ? userReferences : 1) { try unmountLocked(&record) }
-            try store.saveState(record.config, record.state, event: "unmount")
+            try store.saveState(record.config, record.state, event: .unmount)
         }
     }
 

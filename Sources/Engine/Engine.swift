@@ -2,6 +2,7 @@ internal import CSpawn
 internal import FoundationEssentials
 internal import Glibc
 internal import Logging
+internal import Synchronization
 
 /// The container engine: images, containers and their lifecycle on runc + conmon, state in SQLite.
 ///
@@ -15,6 +16,8 @@ public final class Engine: Sendable {
     let locks: ContainerLocks
     let exits: ExitWatcher
     let logger: Logger
+    /// Containers whose restart by their policy is scheduled in this process.
+    let pendingRestarts = Mutex<Set<String>>([])
 
     /// Paths of the run root.
     var runcRoot: String { options.runRoot + "/runc" }
@@ -49,6 +52,10 @@ public final class Engine: Sendable {
                 }
             }
             if !FileSystem.exists(bootMarker) { try await refresh() }
+        }
+        if options.handlesExits {
+            startExitMonitor()
+            await reconcileExits()
         }
     }
 

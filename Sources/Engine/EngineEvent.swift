@@ -16,9 +16,8 @@ public struct EngineEvent: Sendable, Hashable, Codable {
     public var time: Date
     /// Container or image.
     public var kind: Kind
-    /// `create`, `init`, `start`, `stop`, `die`, `kill`, `pause`, `unpause`, `exec`, `remove`, `restart`, `mount`,
-    /// `unmount`, `cleanup`, `import`, `load`, `tag`, `untag`.
-    public var action: String
+    /// What happened (``Action``).
+    public var action: Action
     /// Container or image id.
     public var id: String
     /// Container or image name.
@@ -36,13 +35,14 @@ public struct EventFilter: Sendable, Hashable {
     /// Only these kinds (all when empty).
     public var kinds: Set<EngineEvent.Kind>
     /// Only these actions (all when empty).
-    public var actions: Set<String>
+    public var actions: Set<EngineEvent.Action>
     /// Only events about this id or name.
     public var subject: String?
 
     /// Creates a filter.
     public init(
-        since: Date? = nil, until: Date? = nil, kinds: Set<EngineEvent.Kind> = [], actions: Set<String> = [],
+        since: Date? = nil, until: Date? = nil, kinds: Set<EngineEvent.Kind> = [],
+        actions: Set<EngineEvent.Action> = [],
         subject: String? = nil
     ) {
         self.since = since

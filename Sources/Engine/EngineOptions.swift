@@ -4,7 +4,7 @@ public import Logging
 public struct EngineOptions: Sendable {
     /// Persistent storage: database, layers, containers (`/var/lib/podlink`).
     public var storageRoot: String
-    /// Run state that a reboot clears: runc's root, exit files, locks, the boot marker (`/run/podlink`).
+    /// Run state that a reboot clears: runc's root, exit files, locks, the boot marker (`/run/podlink/engine`).
     public var runRoot: String
     /// The OCI runtime binary.
     public var runtimePath: String
@@ -16,13 +16,22 @@ public struct EngineOptions: Sendable {
     public var useOverlay: Bool
     /// Logger.
     public var logger: Logger
+    /// The program (and its first arguments) conmon runs when a container's process ends, with the container's id
+    /// appended; it records the exit in the store while no engine process watches (the service's own cleanup mode).
+    public var exitCommand: [String]?
+    /// Whether this engine records exits as they happen, cleans up and applies restart policies: the service's
+    /// engine does; one opened to handle a single exit does not.
+    public var handlesExits: Bool
 
     /// Creates options; defaults are the system paths.
     public init(
-        storageRoot: String = "/var/lib/podlink", runRoot: String = "/run/podlink",
+        storageRoot: String = "/var/lib/podlink", runRoot: String = "/run/podlink/engine",
         runtimePath: String = "/usr/bin/runc", conmonPath: String = "/usr/bin/conmon", subreaper: Bool = true,
-        useOverlay: Bool = true, logger: Logger = Logger(label: "podlink.engine")
+        useOverlay: Bool = true, logger: Logger = Logger(label: "podlink.engine"), exitCommand: [String]? = nil,
+        handlesExits: Bool = true
     ) {
+        self.exitCommand = exitCommand
+        self.handlesExits = handlesExits
         self.storageRoot = storageRoot
         self.runRoot = runRoot
         self.runtimePath = runtimePath

@@ -15,12 +15,16 @@ final class ExitWatcher: Sendable {
     }
 
     let directory: String
+    /// The ids of containers whose exit file was written, as it happens (one consumer: the engine's monitor).
+    let exitedContainers: AsyncStream<String>
+    private let exitedContinuation: AsyncStream<String>.Continuation
     private let fd: Int32
     private let stopWriter: Int32
     private let waiters = Mutex<(next: UInt64, byID: [String: [Waiter]])>((0, [:]))
 
     init(directory: String) throws(EngineError) {
         self.directory = directory
+        (exitedContainers, exitedContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
         fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw .system("inotify_init1", errno) }
         guard inotify_add_watch(fd, directory, UInt32(IN_CLOSE_WRITE | IN_MOVED_TO)) >= 0 else {
@@ -73,6 +77,7 @@ final class ExitWatcher: Sendable {
     deinit {
         // Wakes the reading thread, which closes the inotify fd.
         close(stopWriter)
+        exitedContinuation.finish()
     }
 
     /// The exit file's path for a container.
@@ -109,8 +114,15 @@ final class ExitWatcher: Sendable {
             cancelAll(String(name.dropLast(".removed".count)))
             return
         }
-        guard let code = exitCode(name) else { return }
-        let woken = waiters.withLock { state in state.byID.removeValue(forKey: name) ?? [] }
+        guard exitCode(name) != nil else { return }
+        exitedContinuation.yield(name)
+        wake(name)
+    }
+
+    /// Wakes the waiters of a container whose exit file exists.
+    private func wake(_ id: String) {
+        guard let code = exitCode(id) else { return }
+        let woken = waiters.withLock { state in state.byID.removeValue(forKey: id) ?? [] }
         for waiter in woken { waiter.continuation.resume(returning: code) }
     }
 
@@ -151,7 +163,7 @@ final class ExitWatcher: Sendable {
                     state.byID[id, default: []].append(Waiter(token: token, continuation: continuation))
                 }
                 // The file may have appeared (or the task been cancelled) before the waiter was registered.
-                if exitCode(id) != nil { fire(id) } else if Task.isCancelled { expire(id, token) }
+                if exitCode(id) != nil { wake(id) } else if Task.isCancelled { expire(id, token) }
             }
         } onCancel: {
             self.expire(id, token)

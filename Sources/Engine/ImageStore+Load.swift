@@ -69,7 +69,7 @@ extension ImageStore {
                 names.append(try Self.normalizedName(name))
             }
             let image = try record(configBytes: configBytes, names: names, manifestDigest: descriptor.digest)
-            try store.saveImage(image, event: "load")
+            try store.saveImage(image, event: .load)
             images.append(try store.image(image.id))
         }
         return images
@@ -114,7 +114,7 @@ extension ImageStore {
             for tag in entry.RepoTags ?? [] { names.append(try Self.normalizedName(tag)) }
             if names.isEmpty, let name { names.append(try Self.normalizedName(name)) }
             let image = try record(configBytes: configBytes, names: names, manifestDigest: nil)
-            try store.saveImage(image, event: "load")
+            try store.saveImage(image, event: .load)
             images.append(try store.image(image.id))
         }
         return images
@@ -139,7 +139,7 @@ extension ImageStore {
         }
         let names = try name.map { (n) throws(EngineError) in [try Self.normalizedName(n)] } ?? []
         let image = try record(configBytes: bytes, names: names, manifestDigest: nil)
-        try store.saveImage(image, event: "import")
+        try store.saveImage(image, event: .import)
         return try store.image(image.id)
     }
 }

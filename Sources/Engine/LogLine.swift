@@ -109,4 +109,14 @@ public struct LogOptions: Sendable, Hashable {
         self.until = until
         self.streams = streams
     }
+
+    /// The lines these options select: of the streams asked for, since and until the times, the last `tail`.
+    func select(_ lines: [LogLine]) -> [LogLine] {
+        var selected = lines.filter { line in
+            streams.contains(line.stream) && (since.map { line.time >= $0 } ?? true)
+                && (until.map { line.time < $0 } ?? true)
+        }
+        if let tail, tail >= 0, selected.count > tail { selected = Array(selected.suffix(tail)) }
+        return selected
+    }
 }

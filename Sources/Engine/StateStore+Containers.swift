@@ -19,14 +19,14 @@ extension StateStore {
                 .text(record.config.id), .text(record.config.name), .text(record.config.imageID), .text(config),
                 .text(state), .real(record.config.createdAt.timeIntervalSince1970))
             try Self.appendEvent(
-                db, kind: .container, action: "create", id: record.config.id, name: record.config.name,
+                db, kind: .container, action: .create, id: record.config.id, name: record.config.name,
                 attributes: ["image": record.config.imageName])
         }
     }
 
     /// Saves a container's state, with an event when `action` is given, in one transaction.
     func saveState(
-        _ config: ContainerConfig, _ state: ContainerState, event action: String? = nil,
+        _ config: ContainerConfig, _ state: ContainerState, event action: EngineEvent.Action? = nil,
         attributes: [String: String] = [:]
     ) throws(EngineError) {
         let text = try Self.encode(state)
@@ -45,7 +45,7 @@ extension StateStore {
         try write { (db) throws(EngineError) in
             try db.run("DELETE FROM containers WHERE id = ?", .text(config.id))
             try db.run("DELETE FROM exec_sessions WHERE container_id = ?", .text(config.id))
-            try Self.appendEvent(db, kind: .container, action: "remove", id: config.id, name: config.name)
+            try Self.appendEvent(db, kind: .container, action: .remove, id: config.id, name: config.name)
         }
     }
 
@@ -106,7 +106,7 @@ extension StateStore {
                 .text(session.id), .text(session.containerID), .text(text))
             if event {
                 try Self.appendEvent(
-                    db, kind: .container, action: "exec", id: session.containerID, name: containerName,
+                    db, kind: .container, action: .exec, id: session.containerID, name: containerName,
                     attributes: ["execID": session.id, "command": session.command.joined(separator: " ")])
             }
         }

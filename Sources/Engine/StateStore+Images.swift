@@ -18,7 +18,7 @@ extension StateStore {
     }
 
     /// Saves an image (replacing one with the same id), points its names at it, and appends an event.
-    func saveImage(_ image: ImageRecord, event action: String) throws(EngineError) {
+    func saveImage(_ image: ImageRecord, event action: EngineEvent.Action) throws(EngineError) {
         try write { (db) throws(EngineError) in
             // Names move to the new image: take them from any other image first.
             for name in image.names {
@@ -106,7 +106,7 @@ extension StateStore {
             record.names.append(name)
             try db.run("UPDATE images SET record = ? WHERE id = ?", .text(try Self.encode(record)), .text(id))
             try db.run("INSERT INTO image_names (name, image_id) VALUES (?, ?)", .text(name), .text(id))
-            try Self.appendEvent(db, kind: .image, action: "tag", id: id, name: name)
+            try Self.appendEvent(db, kind: .image, action: .tag, id: id, name: name)
         }
     }
 
@@ -116,7 +116,7 @@ extension StateStore {
             let owner = try db.query("SELECT image_id FROM image_names WHERE name = ?", .text(name)).first?.first?.text
             guard owner == id else { throw .invalidArgument("name", "\(name) does not name image \(id)") }
             try Self.removeName(db, name, from: id)
-            try Self.appendEvent(db, kind: .image, action: "untag", id: id, name: name)
+            try Self.appendEvent(db, kind: .image, action: .untag, id: id, name: name)
         }
     }
 
@@ -131,7 +131,7 @@ extension StateStore {
             }
             let unused = Set(image.layers).subtracting(used)
             for diffID in unused { try db.run("DELETE FROM layers WHERE diff_id = ?", .text(diffID)) }
-            try Self.appendEvent(db, kind: .image, action: "remove", id: image.id, name: image.names.first ?? "")
+            try Self.appendEvent(db, kind: .image, action: .remove, id: image.id, name: image.names.first ?? "")
             return Array(unused)
         }
     }

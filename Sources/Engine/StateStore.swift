@@ -118,13 +118,13 @@ final class StateStore: Sendable {
 
     /// Appends an event inside the caller's transaction.
     static func appendEvent(
-        _ db: SQLiteDatabase, kind: EngineEvent.Kind, action: String, id: String, name: String,
+        _ db: SQLiteDatabase, kind: EngineEvent.Kind, action: EngineEvent.Action, id: String, name: String,
         attributes: [String: String] = [:]
     ) throws(EngineError) {
         db.eventsAppended = true
         try db.run(
             "INSERT INTO events (time, kind, action, id, name, attributes) VALUES (?, ?, ?, ?, ?, ?)",
-            .real(Date().timeIntervalSince1970), .text(kind.rawValue), .text(action), .text(id), .text(name),
+            .real(Date().timeIntervalSince1970), .text(kind.rawValue), .text(action.rawValue), .text(id), .text(name),
             .text(try encode(attributes)))
     }
 
@@ -158,7 +158,7 @@ final class StateStore: Sendable {
             guard case .integer(let seq) = row[0], case .real(let time) = row[1],
                 let kind = EngineEvent.Kind(rawValue: row[2].text ?? "")
             else { continue }
-            let action = row[3].text ?? ""
+            let action = EngineEvent.Action(rawValue: row[3].text ?? "")
             if !filter.kinds.isEmpty && !filter.kinds.contains(kind) { continue }
             if !filter.actions.isEmpty && !filter.actions.contains(action) { continue }
             events.append(

@@ -1,12 +1,12 @@
-import PodmanAPI
+import PodlinkAPI
 import Varlink
 
 extension Podlink {
-    /// Any error a Podlink call throws, in a person's words: io.podman's errors as Podman says them, the standard
+    /// Any error a Podlink call throws, in a person's words: io.podlink's errors as Podman says them, the standard
     /// varlink errors explained, connection failures as they are.
     public static func describe(_ error: any Error) -> String {
         switch error {
-        case let error as IoPodmanError:
+        case let error as IoPodlinkError:
             return error.humanDescription
         case let error as VarlinkError:
             return describe(varlinkError: error)

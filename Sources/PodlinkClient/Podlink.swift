@@ -1,10 +1,10 @@
-public import PodmanAPI
+public import PodlinkAPI
 public import Varlink
 
 /// Connects to a Podlink service.
 public enum Podlink {
     /// The service's default address.
-    public static let defaultAddress = "unix:/run/podman/io.podman"
+    public static let defaultAddress = "unix:/run/podlink/io.podlink"
     /// The environment variable that overrides it.
     public static let addressVariable = "PODLINK_ADDRESS"
 
@@ -18,16 +18,16 @@ public enum Podlink {
         case activate([String])
     }
 
-    /// A typed io.podman client and the connection it uses.
+    /// A typed io.podlink client and the connection it uses.
     public static func connect(
         _ endpoint: Endpoint
-    ) async throws -> (client: IoPodmanClient, connection: VarlinkConnection) {
+    ) async throws -> (client: IoPodlinkClient, connection: VarlinkConnection) {
         let connection: VarlinkConnection
         switch endpoint {
         case .address(let text): connection = try await VarlinkConnection.connect(to: VarlinkAddress(parsing: text))
         case .bridge(let command): connection = try await VarlinkConnection.bridge(command: command)
         case .activate(let command): connection = try await VarlinkConnection.activate(command: command)
         }
-        return (IoPodmanClient(transport: connection), connection)
+        return (IoPodlinkClient(transport: connection), connection)
     }
 }

@@ -1,6 +1,6 @@
 public import FoundationEssentials
 
-/// Reads and writes the RFC 3339 times io.podman uses (`2026-11-30T09:15:50.123456789Z`), without locale or
+/// Reads and writes the RFC 3339 times io.podlink uses (`2026-11-30T09:15:50.123456789Z`), without locale or
 /// calendar machinery.
 public enum RFC3339 {
     /// The time `text` names, or nil when it is not RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t`, `z`

@@ -1,8 +1,8 @@
 import Engine
 import FoundationEssentials
-import PodmanAPI
+import PodlinkAPI
 
-extension IoPodman.ContainerStatus {
+extension IoPodlink.ContainerStatus {
     init(_ status: ContainerStatus) {
         switch status {
         case .configured: self = .configured
@@ -22,7 +22,7 @@ enum Time {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    static func parse(_ text: String, argument: String) throws(IoPodmanError) -> Date {
+    static func parse(_ text: String, argument: String) throws(IoPodlinkError) -> Date {
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
             return date
         }
@@ -31,7 +31,7 @@ enum Time {
     }
 }
 
-extension IoPodman.Container {
+extension IoPodlink.Container {
     init(_ summary: ContainerSummary) {
         self.init(
             id: summary.id, name: summary.name, image: summary.image, command: summary.command,
@@ -41,50 +41,52 @@ extension IoPodman.Container {
     }
 }
 
-extension IoPodman.Mount {
+extension IoPodlink.Mount {
     init(_ mount: BindMount) {
         self.init(source: mount.source, destination: mount.destination, readOnly: mount.readOnly)
     }
 }
 
-extension IoPodman.ContainerConfig {
+extension IoPodlink.ContainerConfig {
     init(_ config: ContainerConfig) {
         self.init(
             imageId: config.imageID, image: config.imageName, command: config.command, env: config.environment,
             workdir: config.workingDirectory, user: config.user, labels: config.labels, hostname: config.hostname,
             tty: config.tty, stdin: config.stdin, network: config.network == .host ? .host : .none,
-            mounts: config.mounts.map(IoPodman.Mount.init), memory: config.limits.memoryBytes.map(Int.init),
+            mounts: config.mounts.map(IoPodlink.Mount.init), memory: config.limits.memoryBytes.map(Int.init),
             pids: config.limits.pids.map(Int.init), cpus: config.limits.cpus, stopSignal: Int(config.stopSignal),
-            stopTimeout: Int(config.stopTimeout), readOnly: config.readOnlyRootfs, dependencies: config.dependencies)
+            stopTimeout: Int(config.stopTimeout), readOnly: config.readOnlyRootfs, dependencies: config.dependencies,
+            restart: config.restartPolicy?.description ?? "no")
     }
 }
 
-extension IoPodman.ContainerState {
+extension IoPodlink.ContainerState {
     init(_ state: ContainerState) {
         self.init(
             status: .init(state.status), pid: Int(state.pid), conmonPid: Int(state.conmonPID),
             exitCode: state.exitCode.map(Int.init), oomKilled: state.oomKilled,
             started: state.startedAt.map(Time.format),
             finished: state.finishedAt.map(Time.format), mountPoint: state.mountPoint, mountCount: state.mountCount,
-            rootfs: state.rootfsKind.map { $0 == .overlay ? .overlay : .copy }, restartCount: state.restartCount)
+            rootfs: state.rootfsKind.map { $0 == .overlay ? .overlay : .copy }, restartCount: state.restartCount,
+            stoppedByUser: state.stoppedByUser)
     }
 }
 
-extension IoPodman.ContainerInspect {
+extension IoPodlink.ContainerInspect {
     init(_ inspect: ContainerInspect) {
         self.init(
             id: inspect.config.id, name: inspect.config.name, created: Time.format(inspect.config.createdAt),
             config: .init(inspect.config), state: .init(inspect.state), logPath: inspect.logPath,
             bundlePath: inspect.bundlePath, runtime: inspect.runtime, dependencyNames: inspect.dependencyNames,
             execSessions: inspect.execSessions.map {
-                IoPodman.ExecSession(
+                IoPodlink.ExecSession(
                     id: $0.id, command: $0.command, pid: Int($0.pid), running: $0.running,
                     exitCode: $0.exitCode.map(Int.init))
             })
     }
 }
 
-extension IoPodman.Image {
+extension IoPodlink.Image {
     init(_ image: ImageRecord, containers: [String]) {
         self.init(
             id: image.id, names: image.names, digest: image.manifestDigest, created: image.created.map(Time.format),
@@ -94,16 +96,17 @@ extension IoPodman.Image {
     }
 }
 
-extension IoPodman.LogLine {
+extension IoPodlink.LogLine {
     init(_ line: LogLine) {
         self.init(time: Time.format(line.time), stream: line.stream == .stdout ? .stdout : .stderr, text: line.text)
     }
 }
 
-extension IoPodman.Event {
+extension IoPodlink.Event {
     init(_ event: EngineEvent) {
         self.init(
-            time: Time.format(event.time), type: event.kind == .container ? .container : .image, action: event.action,
+            time: Time.format(event.time), type: event.kind == .container ? .container : .image,
+            action: event.action.rawValue,
             id: event.id, name: event.name, attributes: event.attributes)
     }
 }

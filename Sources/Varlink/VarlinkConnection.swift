@@ -109,7 +109,7 @@ public final class VarlinkConnection: VarlinkTransport {
             throw ConnectionError(description: "mkdtemp: \(String(cString: strerror(errno)))")
         }
         let path = String(cString: directory) + "/socket"
-        let fd = cvarlink_listen_unix(path, 0o600, 128)
+        let fd = cvarlink_listen_unix(path, 0o600, -1, 128)
         if fd < 0 { throw ConnectionError(description: "cannot listen on \(path): \(String(cString: strerror(-fd)))") }
         let address = "unix:\(path)"
         var env = environment ?? ProcessSupport.currentEnvironment()

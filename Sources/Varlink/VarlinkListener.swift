@@ -46,6 +46,20 @@ public enum VarlinkListener: Sendable, Hashable, CustomStringConvertible {
         return listeners.map { .descriptor($0.0, name: $0.1) }
     }
 
+    /// Binds and listens on the unix socket `path` now, with `mode` and owned by `group` from the start (before any
+    /// peer can connect). A socket another service still listens on is refused; a stale one is replaced.
+    public static func unix(
+        path: String, mode: UInt32, group: UInt32?, backlog: Int32 = 256
+    ) throws(SetupError)
+        -> VarlinkListener
+    {
+        let fd = cvarlink_listen_unix(path, Int32(mode), group.map { Int32(bitPattern: $0) } ?? -1, backlog)
+        if fd < 0 {
+            throw SetupError(description: "cannot listen on unix:\(path): \(String(cString: strerror(-fd)))")
+        }
+        return .descriptor(fd, name: "unix:\(path)")
+    }
+
     /// Creates the listening socket's descriptor (for addresses NIO cannot bind itself), or nil for NIO to bind.
     func makeDescriptor(backlog: Int32 = 256) throws(SetupError) -> Int32? {
         switch self {
@@ -61,7 +75,7 @@ public enum VarlinkListener: Sendable, Hashable, CustomStringConvertible {
             _ = cvarlink_set_nonblocking(fd, 1)
             return fd
         case .address(.unix(let path, let mode)):
-            let fd = cvarlink_listen_unix(path, Int32(mode ?? 0o666), backlog)
+            let fd = cvarlink_listen_unix(path, Int32(mode ?? 0o666), -1, backlog)
             if fd < 0 {
                 throw SetupError(description: "cannot listen on unix:\(path): \(String(cString: strerror(-fd)))")
             }

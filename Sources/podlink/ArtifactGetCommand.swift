@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink artifact get`
 struct ArtifactGetCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PodmanAPI
+import PodlinkAPI
 
 /// The options of `create` and `run`, and the image and command after them.
 struct CreateOptions: ParsableArguments {
@@ -67,6 +67,12 @@ struct CreateOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Override the image's entrypoint (a command, or a JSON array).", valueName: "command"))
     var entrypoint: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "What happens when the process ends: no, on-failure[:max-retries], always, unless-stopped.",
+            valueName: "policy"))
+    var restart: String?
+
     @Argument(
         parsing: .captureForPassthrough,
         help: ArgumentHelp("The image, then the command and its arguments.", valueName: "IMAGE [COMMAND [ARG...]]"))
@@ -84,9 +90,9 @@ struct CreateOptions: ParsableArguments {
     }
 
     /// What CreateContainer makes of these options.
-    func create() throws -> IoPodman.Create {
+    func create() throws -> IoPodlink.Create {
         let (image, command) = imageAndCommand
-        var create = IoPodman.Create(image: image, name: name)
+        var create = IoPodlink.Create(image: image, name: name)
         if !command.isEmpty { create.command = command }
         if let entrypoint {
             if entrypoint.hasPrefix("["),
@@ -106,6 +112,7 @@ struct CreateOptions: ParsableArguments {
         }
         create.workdir = workdir
         create.user = user
+        create.restart = restart
         if !label.isEmpty {
             var labels: [String: String] = [:]
             for item in label {
@@ -118,7 +125,7 @@ struct CreateOptions: ParsableArguments {
         if tty { create.tty = true }
         if interactive { create.stdin = true }
         if let network {
-            guard let mode = IoPodman.NetworkMode(rawValue: network) else {
+            guard let mode = IoPodlink.NetworkMode(rawValue: network) else {
                 throw CLIError("invalid --network \"\(network)\": podlink supports none and host")
             }
             create.network = mode
@@ -141,7 +148,7 @@ struct CreateOptions: ParsableArguments {
     }
 
     /// `SRC:DST[:ro|rw]` as a mount; relative sources (`./data`) are made absolute.
-    static func mount(_ text: String) throws -> IoPodman.Mount {
+    static func mount(_ text: String) throws -> IoPodlink.Mount {
         var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         var readOnly: Bool?
         if parts.count == 3 {
@@ -164,6 +171,6 @@ struct CreateOptions: ParsableArguments {
         } else if !source.hasPrefix("/") {
             throw CLIError("invalid volume \"\(text)\": named volumes are not supported, give an absolute host path")
         }
-        return IoPodman.Mount(source: source, destination: parts[1], readOnly: readOnly)
+        return IoPodlink.Mount(source: source, destination: parts[1], readOnly: readOnly)
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink export`
 struct ExportCommand: AsyncParsableCommand {

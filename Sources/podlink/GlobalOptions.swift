@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import PodlinkAPI
 import PodlinkClient
-import PodmanAPI
 import Varlink
 
 /// How to reach the service; every command takes these.
@@ -38,7 +38,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Connects, runs `body` with the client, and closes the connection.
-    func withClient<T>(_ body: (IoPodmanClient) async throws -> T) async throws -> T {
+    func withClient<T>(_ body: (IoPodlinkClient) async throws -> T) async throws -> T {
         let endpoint: Podlink.Endpoint
         let place: String
         if let bridge {
@@ -50,7 +50,7 @@ struct GlobalOptions: ParsableArguments {
             endpoint = .address(address)
             place = address
         }
-        let client: IoPodmanClient
+        let client: IoPodlinkClient
         let connection: VarlinkConnection
         do {
             (client, connection) = try await Podlink.connect(endpoint)

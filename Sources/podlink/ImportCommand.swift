@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink import`
 struct ImportCommand: AsyncParsableCommand {

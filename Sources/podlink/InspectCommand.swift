@@ -1,5 +1,5 @@
 import ArgumentParser
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink inspect`
 struct InspectCommand: AsyncParsableCommand {
@@ -8,8 +8,8 @@ struct InspectCommand: AsyncParsableCommand {
 
     /// A container's or an image's record.
     enum Item: Encodable {
-        case container(IoPodman.ContainerInspect)
-        case image(IoPodman.Image)
+        case container(IoPodlink.ContainerInspect)
+        case image(IoPodlink.Image)
 
         func encode(to encoder: any Encoder) throws {
             switch self {
@@ -43,16 +43,16 @@ struct InspectCommand: AsyncParsableCommand {
         if let failure { throw failure }
     }
 
-    func lookup(_ name: String, _ client: IoPodmanClient) async throws -> Item {
+    func lookup(_ name: String, _ client: IoPodlinkClient) async throws -> Item {
         if type != .image {
             do {
                 return .container(try await client.inspectContainer(name: name).container)
-            } catch IoPodmanError.containerNotFound where type == .all {
+            } catch IoPodlinkError.containerNotFound where type == .all {
             }
         }
         do {
             return .image(try await client.inspectImage(name: name).image)
-        } catch IoPodmanError.imageNotFound where type == .all {
+        } catch IoPodlinkError.imageNotFound where type == .all {
             throw CLIError("no such object: \"\(name)\"")
         }
     }

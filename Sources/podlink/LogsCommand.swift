@@ -1,5 +1,5 @@
 import ArgumentParser
-import PodmanAPI
+import PodlinkAPI
 import Varlink
 
 /// `podlink logs`
@@ -23,7 +23,7 @@ struct LogsCommand: AsyncParsableCommand {
         let until = try until.map { try RFC3339Time.argument($0, option: "--until") }
         try await global.withClient { client in
             if follow {
-                var follower = LogFollower(client, container: container, timestamps: timestamps)
+                let follower = LogFollower(client, container: container, timestamps: timestamps)
                 try await follower.follow(tail: tail, since: since, until: until)
             } else {
                 let reply = try await client.getContainerLogs(name: container, tail: tail, since: since, until: until)
@@ -33,7 +33,7 @@ struct LogsCommand: AsyncParsableCommand {
     }
 
     /// Writes lines to standard output, or standard error for the container's standard error.
-    static func write(_ lines: [IoPodman.LogLine], timestamps: Bool) {
+    static func write(_ lines: [IoPodlink.LogLine], timestamps: Bool) {
         var out = ""
         for line in lines {
             let text = (timestamps ? line.time + " " : "") + line.text + "\n"

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Glibc
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink`: Podman's command line over a Podlink service.
 @main
@@ -9,8 +9,8 @@ struct PodlinkCommand: AsyncParsableCommand {
         commandName: "podlink",
         abstract: "Manage containers and images of a Podlink service, the way podman does.",
         discussion: """
-            podlink talks io.podman over varlink to podlinkd: at --url, else $PODLINK_ADDRESS, else \
-            unix:/run/podman/io.podman. --bridge reaches a remote service through a command, such as \
+            podlink talks io.podlink over varlink to podlinkd: at --url, else $PODLINK_ADDRESS, else \
+            unix:/run/podlink/io.podlink. --bridge reaches a remote service through a command, such as \
             'ssh host podlinkd --bridge'. Paths given to export, import and load are on the service's host.
 
             Errors of podlink itself exit with 125; run, wait and exec exit with the container's code.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink ps`
 struct PsCommand: AsyncParsableCommand {
@@ -19,7 +19,7 @@ struct PsCommand: AsyncParsableCommand {
             var containers = try await client.listContainers().containers
             if !all { containers = containers.filter { $0.status == .running || $0.status == .paused } }
             containers.sort { $0.created > $1.created }
-            if json || quiet { return (containers, [String: IoPodman.ContainerState]()) }
+            if json || quiet { return (containers, [String: IoPodlink.ContainerState]()) }
             return (containers, await Self.states(of: containers, client))
         }
         if json { return try JSONOutput.print(containers) }
@@ -43,15 +43,15 @@ struct PsCommand: AsyncParsableCommand {
 
     /// The states of containers that ran (their start and end times), asked for in parallel.
     static func states(
-        of containers: [IoPodman.Container], _ client: IoPodmanClient
+        of containers: [IoPodlink.Container], _ client: IoPodlinkClient
     ) async
-        -> [String: IoPodman.ContainerState]
+        -> [String: IoPodlink.ContainerState]
     {
-        await withTaskGroup(of: (String, IoPodman.ContainerState?).self) { group in
+        await withTaskGroup(of: (String, IoPodlink.ContainerState?).self) { group in
             for container in containers where ![.configured, .created, .removing].contains(container.status) {
                 group.addTask { (container.id, try? await client.inspectContainer(name: container.id).container.state) }
             }
-            var states: [String: IoPodman.ContainerState] = [:]
+            var states: [String: IoPodlink.ContainerState] = [:]
             for await (id, state) in group { states[id] = state }
             return states
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink restart`
 struct RestartCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink rm`
 struct RmCommand: AsyncParsableCommand {
@@ -20,7 +20,7 @@ struct RmCommand: AsyncParsableCommand {
             try await Targets.each(names) { name in
                 do {
                     _ = try await client.removeContainer(name: name, force: force)
-                } catch IoPodmanError.invalidState(_, let state, _) where state == .running || state == .paused {
+                } catch IoPodlinkError.invalidState(_, let state, _) where state == .running || state == .paused {
                     throw CLIError(
                         "cannot remove container \(name): it is \(state.rawValue) (use --force to kill it first)")
                 }

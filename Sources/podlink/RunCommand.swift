@@ -1,6 +1,6 @@
 import ArgumentParser
 import Glibc
-import PodmanAPI
+import PodlinkAPI
 import Varlink
 
 /// `podlink run`: create, start, follow the output, exit with the container's code.
@@ -10,7 +10,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Create and start a container; print its output and exit with its exit code.",
         discussion: """
             Without --detach, podlink prints the container's output as it comes until its process ends. \
-            Standard input is not forwarded: the service has no attach call.
+            Standard input is not forwarded yet.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             let proxies = sigProxy ? Self.proxySignals(to: id, client) : []
             defer { for proxy in proxies { proxy.cancel() } }
-            var follower = LogFollower(client, container: id, timestamps: false)
+            let follower = LogFollower(client, container: id, timestamps: false)
             try await follower.follow()
             let code = try await client.waitContainer(name: id).exitcode
             if rm { _ = try await client.removeContainer(name: id, force: true) }
@@ -53,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Handlers that send the signals podlink receives to the container, as `podman run --sig-proxy`.
-    static func proxySignals(to id: String, _ client: IoPodmanClient) -> [SignalHandler] {
+    static func proxySignals(to id: String, _ client: IoPodlinkClient) -> [SignalHandler] {
         [SIGINT, SIGTERM, SIGHUP].map { number in
             SignalHandler(signals: [number]) {
                 Task { _ = try? await client.killContainer(name: id, signal: Int(number)) }
@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Podman's codes when the command cannot run: 127 when it is not found, 126 when it cannot be invoked.
     static func startFailureCode(_ error: any Error) -> Int32 {
-        guard case .runtimeError(let reason)? = error as? IoPodmanError else { return 125 }
+        guard case .runtimeError(let reason)? = error as? IoPodlinkError else { return 125 }
         let lower = reason.lowercased()
         if lower.contains("no such file") || lower.contains("not found") { return 127 }
         if lower.contains("permission denied") || lower.contains("is a directory") { return 126 }

@@ -1,10 +1,10 @@
 import Foundation
-import PodmanAPI
+import PodlinkAPI
 
 /// A container's state as `podman ps` words it: `Up 5 seconds`, `Exited (0) 3 seconds ago`, `Created`.
 enum StatusText {
     static func describe(
-        _ container: IoPodman.Container, _ state: IoPodman.ContainerState?, now: Date = Date()
+        _ container: IoPodlink.Container, _ state: IoPodlink.ContainerState?, now: Date = Date()
     )
         -> String
     {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink stop`
 struct StopCommand: AsyncParsableCommand {
@@ -19,7 +19,7 @@ struct StopCommand: AsyncParsableCommand {
             try await Targets.each(containers) { name in
                 do {
                     _ = try await client.stopContainer(name: name, timeout: time)
-                } catch IoPodmanError.alreadyStopped {
+                } catch IoPodlinkError.alreadyStopped {
                     // As podman: stopping a stopped container is not an error.
                 }
                 Console.line(name)

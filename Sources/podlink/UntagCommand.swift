@@ -1,5 +1,5 @@
 import ArgumentParser
-import PodmanAPI
+import PodlinkAPI
 
 /// `podlink untag`
 struct UntagCommand: AsyncParsableCommand {

@@ -1,27 +1,32 @@
 import ArgumentParser
 import Engine
 import Logging
+import PodlinkAPI
 import PodlinkService
-import PodmanAPI
 import Varlink
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `podlinkd`: serves io.podman over varlink, socket-activated by systemd or on its own address.
+/// `podlinkd`: serves io.podlink over varlink, socket-activated by systemd or on its own address.
 @main
 struct Podlinkd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "podlinkd", abstract: "Serve Podlink's container engine (io.podman) over varlink.",
+        commandName: "podlinkd", abstract: "Serve Podlink's container engine (io.podlink) over varlink.",
         discussion: """
-            Under systemd, io.podman.socket passes the listening socket and podlinkd exits after --timeout seconds \
+            Under systemd, io.podlink.socket passes the listening socket and podlinkd exits after --timeout seconds \
             without a connection; containers keep running under conmon. Without socket activation it listens on \
             --address. --bridge serves one connection on standard input and output (`ssh host podlinkd --bridge`).
             """)
 
     @Option(help: "The address to listen on when not socket-activated.")
-    var address = "unix:/run/podman/io.podman"
+    var address = "unix:/run/podlink/io.podlink"
+    @Option(
+        help: ArgumentHelp(
+            "The varlink registry directory that gets a link named io.podlink to the socket (empty: none).",
+            valueName: "directory"))
+    var registry = "/run/varlink/registry"
     @Option(help: "Exit after this many seconds without a connection (0: never).")
     var timeout = 60
     @Flag(help: "Serve one connection over standard input and output.")
@@ -40,6 +45,8 @@ struct Podlinkd: AsyncParsableCommand {
     var conmon: String?
     @Flag(help: "Log debug messages.")
     var debug = false
+    @Option(help: .hidden)
+    var containerExited: String?
 
     func settings() -> [String: String] {
         guard let file = fopen(config, "r") else { return [:] }
@@ -66,21 +73,58 @@ struct Podlinkd: AsyncParsableCommand {
         }
         let logger = Logger(label: "podlinkd")
         let file = settings()
-        let policy = try PeerPolicy(groupName: group ?? file["group"])
+        let storageRoot = storageRoot ?? file["storage_root"] ?? "/var/lib/podlink"
+        let runRoot = runRoot ?? file["run_root"] ?? "/run/podlink/engine"
+        let runtime = runtime ?? file["runtime"] ?? "/usr/bin/runc"
+        let conmon = conmon ?? file["conmon"] ?? "/usr/bin/conmon"
         let options = EngineOptions(
-            storageRoot: storageRoot ?? file["storage_root"] ?? "/var/lib/podlink",
-            runRoot: runRoot ?? file["run_root"] ?? "/run/podlink",
-            runtimePath: runtime ?? file["runtime"] ?? "/usr/bin/runc",
-            conmonPath: conmon ?? file["conmon"] ?? "/usr/bin/conmon",
-            logger: Logger(label: "podlink.engine"))
+            storageRoot: storageRoot, runRoot: runRoot, runtimePath: runtime, conmonPath: conmon,
+            logger: Logger(label: "podlink.engine"),
+            exitCommand: ExitCleanup.command(
+                storageRoot: storageRoot, runRoot: runRoot, runtime: runtime, conmon: conmon, address: address,
+                config: config))
+        if let containerExited {
+            await ExitCleanup.run(id: containerExited, options: options, address: address, logger: logger)
+            return
+        }
+        let policy = try PeerPolicy(groupName: group ?? file["group"])
         let listeners = try VarlinkListener.activated()
+        // The socket first (the engine's run root may lie below its directory): bound now, it is ours, and a
+        // service already listening there makes this one refuse to start.
+        var chosen = listeners ?? []
+        var bound: String?
+        if chosen.isEmpty && !bridge {
+            let parsed = try VarlinkAddress(parsing: address)
+            if case .unix(let path, let mode) = parsed {
+                let setup = SocketSetup(path: path, groupID: policy.groupID)
+                try setup.prepareDirectory()
+                chosen = [try .unix(path: path, mode: mode ?? setup.mode, group: setup.groupID)]
+                bound = path
+            } else {
+                chosen = [.address(parsed)]
+            }
+        }
+        var registryLink: String?
+        if let bound, !registry.isEmpty {
+            do {
+                registryLink = try SocketSetup.register(name: IoPodlink.interfaceName, socket: bound, in: registry)
+            } catch {
+                logger.warning("\(error)")
+            }
+        }
+        defer {
+            if let bound {
+                if let registryLink { SocketSetup.unregister(link: registryLink, socket: bound) }
+                unlink(bound)
+            }
+        }
         let engine = try await Engine(options: options)
-        let implementation = PodmanService(engine: engine, options: options)
+        let implementation = EngineService(engine: engine, options: options)
         let service = VarlinkService(
             info: .init(
-                vendor: "Podlink", product: "podlinkd", version: IoPodman.podlinkVersion,
+                vendor: "Podlink", product: "podlinkd", version: IoPodlink.podlinkVersion,
                 url: "file:///usr/share/doc/podlink"),
-            interfaces: [implementation], logger: logger, errorMapper: PodmanService.mapUndeclared,
+            interfaces: [implementation], logger: logger, errorMapper: EngineService.mapUndeclared,
             authorizer: { policy.allows($0) })
         var configuration = VarlinkServer.Configuration()
         configuration.idleTimeout = timeout > 0 ? .seconds(timeout) : nil
@@ -89,41 +133,16 @@ struct Podlinkd: AsyncParsableCommand {
             try await server.runBridge()
             return
         }
-        var chosen = listeners ?? []
-        if chosen.isEmpty {
-            let parsed = try VarlinkAddress(parsing: address)
-            if case .unix(let path, let mode) = parsed {
-                try Self.prepareDirectory(of: path)
-                chosen = [.address(.unix(path: path, mode: mode ?? 0o600))]
-            } else {
-                chosen = [.address(parsed)]
-            }
-        }
         let signals = SignalHandler(signals: [SIGTERM, SIGINT]) {
             logger.info("stopping")
             server.shutdown()
         }
         defer { signals.cancel() }
-        logger.info("serving io.podman (idle timeout \(timeout > 0 ? "\(timeout) s" : "none"))")
+        logger.info("serving io.podlink (idle timeout \(timeout > 0 ? "\(timeout) s" : "none"))")
         try await server.run(on: chosen)
     }
 
     static func trimmed(_ text: String) -> String {
         String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
-
-    /// Creates the socket's directory with mode 0700 when it does not exist.
-    static func prepareDirectory(of path: String) throws {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-        let directory = String(path[..<slash])
-        var info = stat()
-        if stat(directory, &info) == 0 { return }
-        var built = ""
-        for part in directory.split(separator: "/") {
-            built += "/" + part
-            if stat(built, &info) != 0 && mkdir(built, 0o700) != 0 && errno != EEXIST {
-                throw PodlinkdError(description: "cannot create \(built): \(String(cString: strerror(errno)))")
-            }
-        }
     }
 }

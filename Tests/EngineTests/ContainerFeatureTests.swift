@@ -246,7 +246,7 @@ struct ContainerFeatureTests {
 
     @Test("refresh after a simulated reboot re-creates created, running and paused containers")
     func refreshAfterReboot() async throws {
-        let first = try await TestEngine.make()
+        let first = try await TestEngine.make(handlesExits: false)
         let engine = first.engine
         let created = try await first.create(["sleep", "1000"], name: "was-created")
         try await engine.initContainer(created)
@@ -366,7 +366,7 @@ struct ContainerFeatureTests {
 
     @Test("copy fallback when overlay is not used, shown in inspect")
     func copyFallback() async throws {
-        let directory = "/dev/shm/podlink-test-" + String(Identifier.random().prefix(12))
+        let directory = TestEngine.root + "/podlink-test-" + String(Identifier.random().prefix(12))
         var options = TestEngine.options(directory)
         options.useOverlay = false
         let engine = try await Engine(options: options)

@@ -36,8 +36,8 @@ struct ContainerLifecycleTests {
             #expect(error?.state == .exited)
             #expect(error?.operation == "kill")
             let actions = try await test.engine.events(EventFilter(subject: id)).map(\.action)
-            #expect(actions == ["create", "init", "start", "kill", "die"])
-            let die = try await test.engine.events(EventFilter(actions: ["die"], subject: id))
+            #expect(actions == ["create", "init", "start", "kill", "died"])
+            let die = try await test.engine.events(EventFilter(actions: ["died"], subject: id))
             #expect(die.first?.attributes["exitCode"] == "137")
         }
     }
@@ -175,12 +175,16 @@ struct ContainerLifecycleTests {
         let test = try await TestEngine.make()
         defer { Task { await test.tearDown() } }
         var first: Engine? = try await test.sibling()
+        // It ends when the test says so: a file appears in its root filesystem.
         let id = try await first!.createContainer(
-            ContainerCreateOptions(image: "busybox", command: ["/bin/sh", "-c", "sleep 1; exit 7"]))
+            ContainerCreateOptions(
+                image: "busybox",
+                command: ["/bin/sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.05; done; exit 7"]))
         try await first!.startContainer(id)
         first = nil
         let second = try await test.sibling()
         #expect(try await second.inspectContainer(id).state.status == .running)
+        try FileSystem.write(test.options.storageRoot + "/containers/\(id)/merged/tmp/go", "")
         #expect(try await second.waitContainer(id) == 7)
         #expect(try await second.inspectContainer(id).state.exitCode == 7)
     }

@@ -25,8 +25,8 @@ struct FollowTests {
             let collector = Task {
                 var actions: [String] = []
                 for try await event in stream {
-                    actions.append(event.action)
-                    if event.action == "die" { break }
+                    actions.append(event.action.rawValue)
+                    if event.action == "died" { break }
                 }
                 return actions
             }
@@ -34,7 +34,7 @@ struct FollowTests {
             try await other.startContainer(id)
             _ = try await other.waitContainer(id)
             let actions = try await collector.value
-            #expect(actions == ["create", "init", "start", "die"])
+            #expect(actions == ["create", "init", "start", "died"])
         }
     }
 }

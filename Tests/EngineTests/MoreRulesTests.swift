@@ -98,7 +98,7 @@ struct MoreRulesTests {
             try await engine.startContainer(second)
             _ = try await engine.waitContainer(second)
             let later = try await engine.events(EventFilter(since: middle, kinds: [.container]))
-            #expect(later.map(\.action) == ["create", "init", "start", "die"])
+            #expect(later.map(\.action) == ["create", "init", "start", "died"])
             #expect(later.allSatisfy { $0.id == second })
             let before = try await engine.events(EventFilter(until: middle, kinds: [.container]))
             #expect(before.map(\.id) == [first])

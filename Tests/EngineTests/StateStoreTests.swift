@@ -7,7 +7,7 @@ import Testing
 struct StateStoreTests {
     @Test("a database at an older schema version is migrated")
     func migration() async throws {
-        let directory = "/dev/shm/podlink-test-" + String(Identifier.random().prefix(12))
+        let directory = TestEngine.root + "/podlink-test-" + String(Identifier.random().prefix(12))
         try FileSystem.makeDirectories(directory)
         defer { try? FileSystem.removeTree(directory) }
         let path = directory + "/state.db"

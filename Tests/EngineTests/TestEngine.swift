@@ -5,6 +5,14 @@ import Testing
 
 /// An engine over its own storage and run roots under /dev/shm, with the test image loaded as `busybox`.
 struct TestEngine {
+    /// Where tests keep their storage: `$PODLINK_TEST_TMP` (the test runner's own directory), else `/dev/shm`.
+    static let root: String = {
+        if let value = getenv("PODLINK_TEST_TMP"), let text = String(validatingCString: value), !text.isEmpty {
+            return text
+        }
+        return "/dev/shm"
+    }()
+
     let directory: String
     let engine: Engine
 
@@ -15,9 +23,13 @@ struct TestEngine {
     }
 
     /// Creates the engine; loads the image unless `loadImage` is false.
-    static func make(loadImage: Bool = true) async throws -> TestEngine {
-        let directory = "/dev/shm/podlink-test-" + String(Identifier.random().prefix(12))
-        let engine = try await Engine(options: options(directory))
+    /// `handlesExits: false` makes an engine that notices exits only when it operates on a container, as one whose
+    /// machine is about to reboot under it.
+    static func make(loadImage: Bool = true, handlesExits: Bool = true) async throws -> TestEngine {
+        let directory = root + "/podlink-test-" + String(Identifier.random().prefix(12))
+        var options = options(directory)
+        options.handlesExits = handlesExits
+        let engine = try await Engine(options: options)
         if loadImage {
             _ = try await engine.loadImage(from: try await TestImage.layout(), name: "busybox")
         }
@@ -31,7 +43,9 @@ struct TestEngine {
 
     /// Removes every container (forcibly) and the roots.
     func tearDown() async {
-        if let containers = try? await engine.listContainers() {
+        // Several passes: a container others depend on can go only after them.
+        for _ in 0..<4 {
+            guard let containers = try? await engine.listContainers(), !containers.isEmpty else { break }
             for container in containers { try? await engine.removeContainer(container.id, force: true) }
         }
         for name in FileSystem.list(directory + "/storage/containers") {

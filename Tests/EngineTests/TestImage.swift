@@ -7,7 +7,7 @@ import Glibc
 /// Layer 1: busybox (`busybox --install -s`), /etc/passwd and /etc/group, a file and a directory that layer 2
 /// deletes (`.wh.` whiteout) and makes opaque (`.wh..wh..opq`). Layer 2 adds /hello.txt.
 enum TestImage {
-    static let root = "/dev/shm/podlink-fixture-\(getpid())"
+    static let root = TestEngine.root + "/podlink-fixture-\(getpid())"
 
     static let built = Task<String, any Error> { try await build() }
 
@@ -45,9 +45,9 @@ enum TestImage {
 
     static func build() async throws -> String {
         // Fixtures of test processes that are gone.
-        for name in FileSystem.list("/dev/shm") where name.hasPrefix("podlink-fixture-") {
+        for name in FileSystem.list(TestEngine.root) where name.hasPrefix("podlink-fixture-") {
             if let pid = Int32(name.dropFirst("podlink-fixture-".count)), kill(pid, 0) != 0 {
-                try? FileSystem.removeTree("/dev/shm/" + name)
+                try? FileSystem.removeTree(TestEngine.root + "/" + name)
             }
         }
         try? FileSystem.removeTree(root)

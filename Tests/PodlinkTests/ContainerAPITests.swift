@@ -1,13 +1,13 @@
 import Foundation
+import PodlinkAPI
 import PodlinkClient
-import PodmanAPI
 import Testing
 import Varlink
 
-/// Every io.podman method through the real socket, with real containers: its success and its declared errors.
-@Suite("io.podman end to end", .enabled(if: PodlinkdFixture.available))
+/// Every io.podlink method through the real socket, with real containers: its success and its declared errors.
+@Suite("io.podlink end to end", .enabled(if: PodlinkdFixture.available))
 struct ContainerAPITests {
-    func withService(_ body: (IoPodmanClient, PodlinkdFixture) async throws -> Void) async throws {
+    func withService(_ body: (IoPodlinkClient, PodlinkdFixture) async throws -> Void) async throws {
         let fixture = try await PodlinkdFixture()
         let (client, connection) = try await fixture.clientWithImage()
         do {
@@ -19,15 +19,15 @@ struct ContainerAPITests {
         await fixture.tearDown()
     }
 
-    func isError(_ error: any Error, _ check: (IoPodmanError) -> Bool) -> Bool {
-        guard let error = error as? IoPodmanError else { return false }
+    func isError(_ error: any Error, _ check: (IoPodlinkError) -> Bool) -> Bool {
+        guard let error = error as? IoPodlinkError else { return false }
         return check(error)
     }
 
     @Test func versionAndInfo() async throws {
         try await withService { client, fixture in
             let version = try await client.getVersion()
-            #expect(version.version == IoPodman.podlinkVersion && version.remoteApiVersion == IoPodman.apiVersion)
+            #expect(version.version == IoPodlink.podlinkVersion && version.remoteApiVersion == IoPodlink.apiVersion)
             #expect(version.runtime == "runc")
             let info = try await client.getInfo()
             #expect(info.storageRoot == fixture.directory + "/storage")
@@ -64,7 +64,7 @@ struct ContainerAPITests {
             #expect(try await client.waitContainer(name: "forty-two").exitcode == 42)
             #expect(try await client.listContainers().containers.map(\.name) == ["forty-two"])
             #expect(try await client.removeContainer(name: "forty-two").container == id)
-            await #expect(throws: IoPodmanError.containerNotFound(id: "forty-two")) {
+            await #expect(throws: IoPodlinkError.containerNotFound(id: "forty-two")) {
                 try await client.getContainer(id: "forty-two")
             }
         }
@@ -115,10 +115,10 @@ struct ContainerAPITests {
     @Test func createErrors() async throws {
         try await withService { client, _ in
             _ = try await client.createContainer(create: .init(image: "test:latest", name: "taken", command: ["true"]))
-            await #expect(throws: IoPodmanError.nameInUse(name: "taken")) {
+            await #expect(throws: IoPodlinkError.nameInUse(name: "taken")) {
                 try await client.createContainer(create: .init(image: "test:latest", name: "taken"))
             }
-            await #expect(throws: IoPodmanError.imageNotFound(id: "missing:1")) {
+            await #expect(throws: IoPodlinkError.imageNotFound(id: "missing:1")) {
                 try await client.createContainer(create: .init(image: "missing:1"))
             }
             await #expect {
@@ -180,7 +180,7 @@ struct ContainerAPITests {
             }
             try await client.removeContainerArtifact(name: "box", artifactName: "notes")
             await #expect { try await client.containerArtifacts(name: "box", artifactName: "notes") } throws: { error in
-                error is IoPodmanError
+                error is IoPodlinkError
             }
             await #expect { try await client.cleanupContainer(name: "box") } throws: { error in
                 isError(error) { if case .invalidState(_, .running, _) = $0 { true } else { false } }
@@ -216,7 +216,9 @@ struct ContainerAPITests {
             #expect(try await client.inspectImage(name: id).image.layers.count == 1)
             #expect(try await client.tagImage(name: id, tagged: "other:1").image == id)
             #expect(try await client.untagImage(name: id, tag: "other:1").image == id)
-            await #expect(throws: IoPodmanError.imageNotFound(id: "nope:0")) { try await client.getImage(id: "nope:0") }
+            await #expect(throws: IoPodlinkError.imageNotFound(id: "nope:0")) {
+                try await client.getImage(id: "nope:0")
+            }
             _ = try await client.createContainer(create: .init(image: "test:latest", name: "user", command: ["true"]))
             await #expect { try await client.removeImage(name: id) } throws: { error in
                 isError(error) { if case .imageInUse(_, let containers) = $0 { containers == ["user"] } else { false } }
@@ -261,7 +263,7 @@ struct ContainerAPITests {
     }
 }
 
-@Suite("io.podman streams", .enabled(if: PodlinkdFixture.available))
+@Suite("io.podlink streams", .enabled(if: PodlinkdFixture.available))
 struct StreamTests {
     @Test func logsAndEventsFollowWithMore() async throws {
         let fixture = try await PodlinkdFixture()
@@ -282,7 +284,7 @@ struct StreamTests {
         var actions: [String] = []
         while actions.count < 2, let reply = try await events.next() { actions += reply.events.map(\.action) }
         #expect(actions == ["create", "start"])
-        await #expect(throws: IoPodmanError.containerNotFound(id: "ghost")) {
+        await #expect(throws: IoPodlinkError.containerNotFound(id: "ghost")) {
             for try await _ in client.getContainerLogs(name: "ghost", .more) {}
         }
         await watcherConnection.close()

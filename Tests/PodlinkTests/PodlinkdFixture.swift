@@ -1,6 +1,6 @@
 import Foundation
+import PodlinkAPI
 import PodlinkClient
-import PodmanAPI
 import Synchronization
 import Testing
 import Varlink
@@ -43,7 +43,7 @@ final class PodlinkdFixture: @unchecked Sendable {
     init(arguments: [String] = [], socketMode: String? = nil) async throws {
         directory = Self.root + "/podlink-e2e-\(UUID().uuidString.prefix(12))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        socket = directory + "/io.podman"
+        socket = directory + "/io.podlink"
         try await start(arguments: arguments, socketMode: socketMode)
     }
 
@@ -56,7 +56,8 @@ final class PodlinkdFixture: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.podlinkd)
         process.arguments =
-            ["--address", address, "--timeout", "0", "--config", "/nonexistent"] + storageArguments
+            ["--address", address, "--timeout", "0", "--config", "/nonexistent", "--registry", directory + "/registry"]
+            + storageArguments
             + arguments
         let log =
             FileHandle(forWritingAtPath: directory + "/log")
@@ -94,7 +95,9 @@ final class PodlinkdFixture: @unchecked Sendable {
     /// Stops the service and removes every container and the storage.
     func tearDown() async {
         if let (client, connection) = try? await connect() {
-            if let containers = try? await client.listContainers().containers {
+            // Several passes: a container others depend on can go only after them.
+            for _ in 0..<4 {
+                guard let containers = try? await client.listContainers().containers, !containers.isEmpty else { break }
                 for container in containers { _ = try? await client.removeContainer(name: container.id, force: true) }
             }
             await connection.close()
@@ -104,13 +107,13 @@ final class PodlinkdFixture: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    func connect() async throws -> (IoPodmanClient, VarlinkConnection) {
+    func connect() async throws -> (IoPodlinkClient, VarlinkConnection) {
         let (client, connection) = try await Podlink.connect(.address("unix:\(socket)"))
         return (client, connection)
     }
 
     /// A client with the test image loaded as `test:latest`.
-    func clientWithImage() async throws -> (IoPodmanClient, VarlinkConnection) {
+    func clientWithImage() async throws -> (IoPodlinkClient, VarlinkConnection) {
         let (client, connection) = try await connect()
         _ = try await client.loadImage(name: "test:latest", inputFile: Self.image)
         return (client, connection)

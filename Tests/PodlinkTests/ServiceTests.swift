@@ -1,6 +1,6 @@
 import Foundation
+import PodlinkAPI
 import PodlinkClient
-import PodmanAPI
 import Testing
 import Varlink
 
@@ -16,7 +16,7 @@ struct ServiceTests {
     static let rawCall = """
         import socket, sys
         s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-        s.sendall(b'{"method":"io.podman.GetVersion"}\\0')
+        s.sendall(b'{"method":"io.podlink.GetVersion"}\\0')
         data = b""
         while not data.endswith(b"\\0"):
             chunk = s.recv(4096)
@@ -36,8 +36,10 @@ struct ServiceTests {
         let asRoot = await PodlinkdFixture.run(["/usr/bin/python3", "-c", Self.rawCall, fixture.socket])
         #expect(asRoot.output.contains(#""version""#), "\(asRoot)")
         await fixture.stop()
-        // Members of the configured group may call.
-        try await fixture.start(arguments: ["--group", "nogroup"], socketMode: "0666")
+        // Members of the configured group may call: the socket is theirs (0660, group-owned) without a mode.
+        try await fixture.start(arguments: ["--group", "nogroup"])
+        var info = stat()
+        #expect(stat(fixture.socket, &info) == 0 && info.st_mode & 0o777 == 0o660 && info.st_gid == 65534)
         let asGroup = await PodlinkdFixture.run([
             "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", Self.rawCall,
             fixture.socket,
@@ -46,25 +48,66 @@ struct ServiceTests {
         await fixture.tearDown()
     }
 
-    @Test func socketDirectoryAndModeByDefault() async throws {
-        let directory = PodlinkdFixture.root + "/podlink-sock-\(UUID().uuidString.prefix(8))"
-        let socket = directory + "/podman/io.podman"
+    /// Starts podlinkd on `socket` with a registry directory of its own and waits for it to listen.
+    static func startOwn(socket: String, directory: String, arguments: [String] = []) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: PodlinkdFixture.podlinkd)
-        process.arguments = [
-            "--address", "unix:\(socket)", "--timeout", "0", "--storage-root", directory + "/storage", "--run-root",
-            directory + "/run",
-        ]
+        process.arguments =
+            [
+                "--address", "unix:\(socket)", "--timeout", "0", "--config", "/nonexistent", "--storage-root",
+                directory + "/storage", "--run-root", directory + "/run", "--registry", directory + "/registry",
+            ] + arguments
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer {
-            process.terminate()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
         #expect(await PodlinkdFixture.waitForSocket(socket))
+        return process
+    }
+
+    @Test func socketDirectoryModeAndRegistryLink() async throws {
+        let directory = PodlinkdFixture.root + "/podlink-sock-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/podlink/io.podlink"
+        let link = directory + "/registry/io.podlink"
+        let process = try await Self.startOwn(socket: socket, directory: directory)
         var info = stat()
-        #expect(stat(directory + "/podman", &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(stat(directory + "/podlink", &info) == 0 && info.st_mode & 0o777 == 0o700)
         #expect(stat(socket, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(lstat(link, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == socket)
+        // Generic tools reach the service through the registry's link.
+        let viaLink = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(link)"])
+        #expect(viaLink.output.contains("io.podlink"), "\(viaLink)")
+        process.terminate()
+        await PodlinkdFixture.offPool { process.waitUntilExit() }
+        #expect(lstat(link, &info) != 0, "the registry link outlived the service")
+        #expect(lstat(socket, &info) != 0, "the socket outlived the service")
+
+        // With a group: the directory is the group's to traverse (0750) and the socket the group's (0660).
+        try? FileManager.default.removeItem(atPath: directory + "/podlink")
+        let grouped = try await Self.startOwn(socket: socket, directory: directory, arguments: ["--group", "nogroup"])
+        #expect(stat(directory + "/podlink", &info) == 0 && info.st_mode & 0o777 == 0o750 && info.st_gid == 65534)
+        #expect(stat(socket, &info) == 0 && info.st_mode & 0o777 == 0o660 && info.st_gid == 65534)
+        grouped.terminate()
+        await PodlinkdFixture.offPool { grouped.waitUntilExit() }
+    }
+
+    @Test func aLiveSocketIsNeverTakenOver() async throws {
+        let fixture = try await PodlinkdFixture()
+        let second = Process()
+        second.executableURL = URL(fileURLWithPath: PodlinkdFixture.podlinkd)
+        second.arguments =
+            ["--address", "unix:\(fixture.socket)", "--timeout", "0", "--config", "/nonexistent"]
+            + ["--registry", fixture.directory + "/registry2", "--storage-root", fixture.directory + "/storage2"]
+            + ["--run-root", fixture.directory + "/run2"]
+        second.standardError = FileHandle.nullDevice
+        try second.run()
+        await PodlinkdFixture.offPool { second.waitUntilExit() }
+        #expect(second.terminationStatus != 0)
+        // The first service still owns its socket and answers on it.
+        let (client, connection) = try await fixture.connect()
+        #expect(try await client.getVersion().version == IoPodlink.podlinkVersion)
+        await connection.close()
+        await fixture.tearDown()
     }
 
     @Test func idleExitOnlyWithoutConnections() async throws {
@@ -74,7 +117,7 @@ struct ServiceTests {
         let (client, connection) = try await fixture.connect()
         try await Task.sleep(for: .milliseconds(2500))
         #expect(fixture.process?.isRunning == true, "exited while a connection was open")
-        #expect(try await client.getVersion().remoteApiVersion == IoPodman.apiVersion)
+        #expect(try await client.getVersion().remoteApiVersion == IoPodlink.apiVersion)
         await connection.close()
         let deadline = Date().addingTimeInterval(10)
         while fixture.process?.isRunning == true && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
@@ -131,7 +174,7 @@ struct ServiceTests {
         await fixture.stop()
         let (bridged, bridge) = try await Podlink.connect(
             .bridge([PodlinkdFixture.podlinkd, "--bridge"] + fixture.storageArguments))
-        #expect(try await bridged.getVersion().version == IoPodman.podlinkVersion)
+        #expect(try await bridged.getVersion().version == IoPodlink.podlinkVersion)
         await bridge.close()
         let (activated, activation) = try await Podlink.connect(
             .activate([PodlinkdFixture.podlinkd, "--timeout=5"] + fixture.storageArguments))
@@ -145,12 +188,20 @@ struct ServiceTests {
         let fixture = try await PodlinkdFixture()
         let info = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(fixture.socket)"])
         #expect(info.output.contains("Vendor: Podlink") && info.output.contains("Product: podlinkd"), "\(info)")
-        #expect(info.output.contains("io.podman"))
+        #expect(info.output.contains("io.podlink"))
         let help = await PodlinkdFixture.run([
-            "python3", "-m", "varlink.cli", "help", "unix:\(fixture.socket)/io.podman",
+            "python3", "-m", "varlink.cli", "help", "unix:\(fixture.socket)/io.podlink",
         ])
-        #expect(help.output.contains("interface io.podman"), "\(help)")
-        #expect(help.output.contains("method WaitContainer(name: string) -> (exitcode: int)"))
+        #expect(help.output.contains("interface io.podlink"), "\(help)")
+        #expect(help.output.contains("method WaitContainer(") && help.output.contains("conditions: ?[]WaitCondition"))
+        // The interface is Podlink's own: Podman 1.9's name is not served.
+        let podman = await PodlinkdFixture.run([
+            "python3", "-c",
+            Self.rawCall.replacingOccurrences(of: "io.podlink.GetVersion", with: "io.podman.GetVersion"),
+            fixture.socket,
+        ])
+        #expect(podman.output.contains(#""error":"org.varlink.service.InterfaceNotFound""#), "\(podman)")
+        #expect(podman.output.contains(#""interface":"io.podman""#), "\(podman)")
         await fixture.tearDown()
     }
 }

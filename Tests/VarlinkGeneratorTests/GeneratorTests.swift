@@ -58,12 +58,12 @@ struct GeneratorTests {
 
     @Test func theCommittedAPIReferenceIsUpToDate() throws {
         let text = try String(
-            contentsOf: repositoryRoot.appendingPathComponent("interfaces/io.podman.varlink"), encoding: .utf8)
+            contentsOf: repositoryRoot.appendingPathComponent("interfaces/io.podlink.varlink"), encoding: .utf8)
         let markdown = MarkdownGenerator().generate(
-            try InterfaceParser.parse(text), sourceFileName: "io.podman.varlink")
+            try InterfaceParser.parse(text), sourceFileName: "io.podlink.varlink")
         let committed = try String(
-            contentsOf: repositoryRoot.appendingPathComponent("docs/io.podman.md"), encoding: .utf8)
-        #expect(markdown == committed, "run `make docs` to regenerate docs/io.podman.md")
+            contentsOf: repositoryRoot.appendingPathComponent("docs/io.podlink.md"), encoding: .utf8)
+        #expect(markdown == committed, "run `make docs` to regenerate docs/io.podlink.md")
     }
 
     @Test func documentationBecomesDocComments() throws {

@@ -77,7 +77,7 @@ struct ParserTests {
                 == .optional(.array(.optional(.map(.enumeration([.init(name: "yes"), .init(name: "no")]))))))
     }
 
-    @Test(arguments: ["org.varlink.certification.varlink", "org.example.everything.varlink", "io.podman.varlink"])
+    @Test(arguments: ["org.varlink.certification.varlink", "org.example.everything.varlink", "io.podlink.varlink"])
     func printedInterfacesParseBackToTheSameTree(file: String) throws {
         guard let text = try? interfaceText(file) else { return }
         let interface = try InterfaceParser.parse(text)
@@ -134,7 +134,7 @@ struct ParserTests {
 
     @Test func namesFollowTheLanguageRules() {
         #expect(NameRules.isInterfaceName("org.varlink.service"))
-        #expect(NameRules.isInterfaceName("io.podman"))
+        #expect(NameRules.isInterfaceName("io.podlink"))
         #expect(NameRules.isInterfaceName("com.example-co.api2"))
         #expect(NameRules.isInterfaceName("a.0b"))
         #expect(!NameRules.isInterfaceName("org"))

@@ -17,7 +17,7 @@ struct PeerTests {
         let path = TestSupport.temporaryDirectory() + "/socket"
         let process = try TestSupport.start(command.map { $0.replacingOccurrences(of: "PATH", with: path) }, log: log)
         guard await TestSupport.waitForSocket(path) else {
-            process.terminate()
+            TestSupport.kill(process)
             throw RawSocket.Failure(
                 message: "server did not listen: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
@@ -28,7 +28,7 @@ struct PeerTests {
     func pythonClientCertifiesOurServer() async throws {
         let (server, path) = try await Self.serve(
             [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
-        defer { server.terminate() }
+        defer { TestSupport.kill(server) }
         let result = await TestSupport.run(
             ["python3", "-m", "varlink.tests.test_certification", "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
@@ -49,7 +49,7 @@ struct PeerTests {
     func goClientCertifiesOurServer() async throws {
         let (server, path) = try await Self.serve(
             [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
-        defer { server.terminate() }
+        defer { TestSupport.kill(server) }
         let result = await TestSupport.run(["varlink-go-certification", "-client", "-varlink=unix:\(path)"])
         let lines = result.output.split(separator: "\n")
         #expect(lines.last == "End: 'true'", "\(result.output)\(result.error)")
@@ -60,7 +60,7 @@ struct PeerTests {
         let (server, path) = try await Self.serve(
             ["python3", "-m", "varlink.tests.test_certification", "--varlink=unix:PATH"],
             log: TestSupport.temporaryDirectory() + "/log")
-        defer { server.terminate() }
+        defer { TestSupport.kill(server) }
         let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.hasSuffix("Certification passed\n"))
@@ -70,7 +70,7 @@ struct PeerTests {
     func ourClientCertifiesTheGoServer() async throws {
         let (server, path) = try await Self.serve(
             ["varlink-go-certification", "-varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
-        defer { server.terminate() }
+        defer { TestSupport.kill(server) }
         let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.hasSuffix("Certification passed\n"))
@@ -110,7 +110,7 @@ struct PeerTests {
                             c.sendall(json.dumps({"parameters": reply}).encode() + b"\\0")
                 """, "PATH",
             ], log: TestSupport.temporaryDirectory() + "/log")
-        defer { server.terminate() }
+        defer { TestSupport.kill(server) }
         let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status != 0)
         #expect(result.output.contains("Test01: expected true, got false"))
@@ -122,7 +122,7 @@ struct PeerTests {
         let log = TestSupport.temporaryDirectory() + "/log"
         let activator = try TestSupport.start(
             ["systemd-socket-activate", "-l", path, Self.binary, "--timeout=1"], log: log)
-        defer { if activator.isRunning { activator.terminate() } }
+        defer { if activator.isRunning { TestSupport.kill(activator) } }
         #expect(await TestSupport.waitForSocket(path))
         let result = await TestSupport.run(
             ["python3", "-m", "varlink.tests.test_certification", "--client", "--varlink=unix:\(path)"])
@@ -138,7 +138,7 @@ struct PeerTests {
     func genericToolsIntrospectOurService() async throws {
         let (server, path) = try await Self.serve(
             [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
-        defer { server.terminate() }
+        defer { TestSupport.kill(server) }
         let info = await TestSupport.run(["python3", "-m", "varlink.cli", "info", "unix:\(path)"])
         #expect(info.output.contains("Vendor: Podlink"), "\(info.output)\(info.error)")
         #expect(info.output.contains("Product: varlink-certification"))

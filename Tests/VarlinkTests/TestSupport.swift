@@ -90,7 +90,8 @@ enum TestSupport {
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+        // The interpreter itself, not a wrapper (pyenv's shim) that a terminate would leave its python behind.
+        process.arguments = arguments.first == "python3" ? [python] + arguments.dropFirst() : arguments
         if let environment { process.environment = environment }
         process.standardInput = FileHandle.nullDevice
         if let log {
@@ -105,6 +106,21 @@ enum TestSupport {
         try process.run()
         return process
     }
+
+    /// Ends a started process with SIGKILL and reaps it: a test process may hold SIGTERM blocked (signal handlers
+    /// run through dispatch sources), and its children inherit that mask, so a terminate can go unheard.
+    static func kill(_ process: Process) {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The path of the python interpreter `python3` runs.
+    static let python: String = {
+        let result = runBlocking(["python3", "-c", "import sys; print(sys.executable)"], timeout: 20)
+        let path = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.status == 0 && !path.isEmpty ? path : "python3"
+    }()
 
     /// Waits until a unix socket accepts connections.
     static func waitForSocket(_ path: String, timeout: Double = 20) async -> Bool {

@@ -185,7 +185,7 @@ struct TransportTests {
         // A server process of its own, so that its descriptors can be counted alone.
         let path = TestSupport.temporaryDirectory() + "/socket"
         let server = try TestSupport.start([TestSupport.certificationBinary, "--varlink=unix:\(path)"])
-        defer { server.terminate() }
+        defer { TestSupport.kill(server) }
         #expect(await TestSupport.waitForSocket(path))
         func descriptors() -> Int {
             (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.processIdentifier)/fd").count) ?? -1

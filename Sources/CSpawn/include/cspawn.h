@@ -10,9 +10,9 @@
 #include <sys/file.h>
 
 /// Spawns `path` with `argv` and `envp`; the child gets `fd_from[i]` as `fd_to[i]` and no other fd >= 3
-/// besides those. Returns 0 and sets *pid, or an errno value.
+/// besides those; it starts in `directory` when not NULL. Returns 0 and sets *pid, or an errno value.
 int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const int *fd_from, const int *fd_to,
-                 size_t nfds, int new_session, pid_t *pid);
+                 size_t nfds, int new_session, const char *directory, pid_t *pid);
 
 /// pipe2 with O_CLOEXEC. Returns 0 or an errno value.
 int cspawn_pipe(int fds[2]);

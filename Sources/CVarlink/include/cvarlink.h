@@ -23,7 +23,7 @@ int cvarlink_listen_abstract(const char *name, int backlog);
 /// A unix socket connected to the abstract name; returns fd or -errno.
 int cvarlink_connect_abstract(const char *name);
 /// A listening unix socket bound to path with permissions mode (replacing a stale socket file); fd or -errno.
-int cvarlink_listen_unix(const char *path, int mode, int backlog);
+int cvarlink_listen_unix(const char *path, int mode, int group, int backlog);
 
 /// The credentials of a unix socket's peer; returns 0 or -errno.
 int cvarlink_peer_credentials(int fd, int32_t *pid, uint32_t *uid, uint32_t *gid);

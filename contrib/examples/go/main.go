@@ -1,8 +1,8 @@
-// Runs a container through Podlink's io.podman interface with Go stubs made by varlink-go-interface-generator.
+// Runs a container through Podlink's io.podlink interface with Go stubs made by varlink-go-interface-generator.
 //
 //	podlink-example [ADDRESS] IMAGE
 //
-// ADDRESS is the service's varlink address (default unix:/run/podman/io.podman); IMAGE is an OCI layout
+// ADDRESS is the service's varlink address (default unix:/run/podlink/io.podlink); IMAGE is an OCI layout
 // directory, an oci-archive or a docker-archive on the service's host. The example loads the image, creates a
 // container that runs `echo hello from go`, starts it, waits for it, reads its log and removes it. It exits with 0
 // only when the log holds the text and the container exited with 0. Build it with build.sh.
@@ -17,7 +17,7 @@ import (
 
 	"github.com/varlink/go/varlink"
 
-	"iopodman"
+	"iopodlink"
 )
 
 const text = "hello from go"
@@ -27,7 +27,7 @@ func step(name, detail string) {
 }
 
 func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, error) {
-	images, err := iopodman.LoadImage().Call(ctx, c, nil, imagePath)
+	images, err := iopodlink.LoadImage().Call(ctx, c, nil, imagePath)
 	if err != nil {
 		return false, fmt.Errorf("LoadImage: %w", err)
 	}
@@ -37,7 +37,7 @@ func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, er
 	step("LoadImage", images[0])
 
 	command := append([]string{"echo"}, strings.Fields(text)...)
-	container, err := iopodman.CreateContainer().Call(ctx, c, iopodman.Create{Image: images[0], Command: &command})
+	container, err := iopodlink.CreateContainer().Call(ctx, c, iopodlink.Create{Image: images[0], Command: &command})
 	if err != nil {
 		return false, fmt.Errorf("CreateContainer: %w", err)
 	}
@@ -45,25 +45,25 @@ func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, er
 
 	force := true
 	defer func() {
-		if _, err := iopodman.RemoveContainer().Call(ctx, c, container, &force); err != nil {
+		if _, err := iopodlink.RemoveContainer().Call(ctx, c, container, &force); err != nil {
 			fmt.Fprintf(os.Stderr, "RemoveContainer: %v\n", err)
 			return
 		}
 		step("RemoveContainer", container)
 	}()
 
-	if _, err := iopodman.StartContainer().Call(ctx, c, container); err != nil {
+	if _, err := iopodlink.StartContainer().Call(ctx, c, container); err != nil {
 		return false, fmt.Errorf("StartContainer: %w", err)
 	}
 	step("StartContainer", container)
 
-	exitCode, err := iopodman.WaitContainer().Call(ctx, c, container)
+	exitCode, _, err := iopodlink.WaitContainer().Call(ctx, c, container, nil)
 	if err != nil {
 		return false, fmt.Errorf("WaitContainer: %w", err)
 	}
 	step("WaitContainer", fmt.Sprintf("exit code %d", exitCode))
 
-	lines, err := iopodman.GetContainerLogs().Call(ctx, c, container, nil, nil, nil, nil)
+	lines, err := iopodlink.GetContainerLogs().Call(ctx, c, container, nil, nil, nil, nil)
 	if err != nil {
 		return false, fmt.Errorf("GetContainerLogs: %w", err)
 	}
@@ -77,7 +77,7 @@ func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, er
 
 func main() {
 	arguments := os.Args[1:]
-	address := "unix:/run/podman/io.podman"
+	address := "unix:/run/podlink/io.podlink"
 	if len(arguments) > 1 {
 		address, arguments = arguments[0], arguments[1:]
 	}

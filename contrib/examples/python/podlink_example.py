@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Runs a container through Podlink's io.podman interface with the python varlink package (pip install varlink).
+"""Runs a container through Podlink's io.podlink interface with the python varlink package (pip install varlink).
 
     podlink_example.py [ADDRESS] IMAGE
 
-ADDRESS is the service's varlink address (default unix:/run/podman/io.podman); IMAGE is an OCI layout directory,
+ADDRESS is the service's varlink address (default unix:/run/podlink/io.podlink); IMAGE is an OCI layout directory,
 an oci-archive or a docker-archive on the service's host. The example loads the image, creates a container that
 runs `echo hello from python`, starts it, waits for it, reads its log and removes it. It exits with 0 only when
 the log holds the text and the container exited with 0.
@@ -54,13 +54,13 @@ def run(podman, image_path):
 
 def main():
     arguments = sys.argv[1:]
-    address = arguments.pop(0) if len(arguments) > 1 else "unix:/run/podman/io.podman"
+    address = arguments.pop(0) if len(arguments) > 1 else "unix:/run/podlink/io.podlink"
     if len(arguments) != 1:
         print(__doc__, file=sys.stderr)
         return 2
     image_path = os.path.abspath(arguments[0])
     try:
-        with varlink.Client(address=address) as client, client.open("io.podman", namespaced=True) as podman:
+        with varlink.Client(address=address) as client, client.open("io.podlink", namespaced=True) as podman:
             ok = run(podman, image_path)
     except varlink.VarlinkError as error:
         print(f"error: {describe(error)}", file=sys.stderr)

@@ -1,10 +1,10 @@
 import Engine
-public import PodmanAPI
+public import PodlinkAPI
 public import Varlink
 
-extension PodmanService {
+extension EngineService {
     /// Names of the containers using each image id.
-    private func usersByImage() async throws(IoPodmanError) -> [String: [String]] {
+    private func usersByImage() async throws(IoPodlinkError) -> [String: [String]] {
         let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
         var users: [String: [String]] = [:]
         for container in containers {
@@ -15,39 +15,39 @@ extension PodmanService {
         return users
     }
 
-    /// Serves `io.podman.ListImages`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ListImages`, as documented in `interfaces/io.podlink.varlink`.
     public func listImages(
-        _ parameters: IoPodman.ListImages.Parameters, context: VarlinkCallContext<IoPodman.ListImages.Reply>
-    ) async throws -> IoPodman.ListImages.Reply {
+        _ parameters: IoPodlink.ListImages.Parameters, context: VarlinkCallContext<IoPodlink.ListImages.Reply>
+    ) async throws -> IoPodlink.ListImages.Reply {
         let images = try await engineCall { () throws(EngineError) in try await engine.listImages() }
         let users = try await usersByImage()
-        return .init(images: images.map { IoPodman.Image($0, containers: users[$0.id] ?? []) })
+        return .init(images: images.map { IoPodlink.Image($0, containers: users[$0.id] ?? []) })
     }
 
-    /// Serves `io.podman.GetImage`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.GetImage`, as documented in `interfaces/io.podlink.varlink`.
     public func getImage(
-        _ parameters: IoPodman.GetImage.Parameters, context: VarlinkCallContext<IoPodman.GetImage.Reply>
+        _ parameters: IoPodlink.GetImage.Parameters, context: VarlinkCallContext<IoPodlink.GetImage.Reply>
     )
-        async throws -> IoPodman.GetImage.Reply
+        async throws -> IoPodlink.GetImage.Reply
     {
         let image = try await engineCall { () throws(EngineError) in try await engine.inspectImage(parameters.id) }
         return .init(image: .init(image, containers: try await usersByImage()[image.id] ?? []))
     }
 
-    /// Serves `io.podman.InspectImage`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.InspectImage`, as documented in `interfaces/io.podlink.varlink`.
     public func inspectImage(
-        _ parameters: IoPodman.InspectImage.Parameters, context: VarlinkCallContext<IoPodman.InspectImage.Reply>
-    ) async throws -> IoPodman.InspectImage.Reply {
+        _ parameters: IoPodlink.InspectImage.Parameters, context: VarlinkCallContext<IoPodlink.InspectImage.Reply>
+    ) async throws -> IoPodlink.InspectImage.Reply {
         let image = try await engineCall { () throws(EngineError) in try await engine.inspectImage(parameters.name) }
         return .init(image: .init(image, containers: try await usersByImage()[image.id] ?? []))
     }
 
-    /// Serves `io.podman.ImportImage`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ImportImage`, as documented in `interfaces/io.podlink.varlink`.
     public func importImage(
-        _ parameters: IoPodman.ImportImage.Parameters, context: VarlinkCallContext<IoPodman.ImportImage.Reply>
-    ) async throws -> IoPodman.ImportImage.Reply {
+        _ parameters: IoPodlink.ImportImage.Parameters, context: VarlinkCallContext<IoPodlink.ImportImage.Reply>
+    ) async throws -> IoPodlink.ImportImage.Reply {
         guard parameters.source.hasPrefix("/") else {
-            throw IoPodmanError.invalidArgument(argument: "source", reason: "must be an absolute path on the server")
+            throw IoPodlinkError.invalidArgument(argument: "source", reason: "must be an absolute path on the server")
         }
         let config = ImageRunConfig(cmd: parameters.command, env: parameters.env, workingDir: parameters.workdir)
         let image = try await engineCall { () throws(EngineError) in
@@ -56,14 +56,14 @@ extension PodmanService {
         return .init(image: image.id)
     }
 
-    /// Serves `io.podman.LoadImage`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.LoadImage`, as documented in `interfaces/io.podlink.varlink`.
     public func loadImage(
-        _ parameters: IoPodman.LoadImage.Parameters, context: VarlinkCallContext<IoPodman.LoadImage.Reply>
+        _ parameters: IoPodlink.LoadImage.Parameters, context: VarlinkCallContext<IoPodlink.LoadImage.Reply>
     )
-        async throws -> IoPodman.LoadImage.Reply
+        async throws -> IoPodlink.LoadImage.Reply
     {
         guard parameters.inputFile.hasPrefix("/") else {
-            throw IoPodmanError.invalidArgument(
+            throw IoPodlinkError.invalidArgument(
                 argument: "input_file", reason: "must be an absolute path on the server")
         }
         let images = try await engineCall { () throws(EngineError) in
@@ -72,11 +72,11 @@ extension PodmanService {
         return .init(images: images.map(\.id))
     }
 
-    /// Serves `io.podman.TagImage`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.TagImage`, as documented in `interfaces/io.podlink.varlink`.
     public func tagImage(
-        _ parameters: IoPodman.TagImage.Parameters, context: VarlinkCallContext<IoPodman.TagImage.Reply>
+        _ parameters: IoPodlink.TagImage.Parameters, context: VarlinkCallContext<IoPodlink.TagImage.Reply>
     )
-        async throws -> IoPodman.TagImage.Reply
+        async throws -> IoPodlink.TagImage.Reply
     {
         let image = try await engineCall { () throws(EngineError) in
             try await engine.tagImage(parameters.name, as: parameters.tagged)
@@ -85,10 +85,10 @@ extension PodmanService {
         return .init(image: image.id)
     }
 
-    /// Serves `io.podman.UntagImage`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.UntagImage`, as documented in `interfaces/io.podlink.varlink`.
     public func untagImage(
-        _ parameters: IoPodman.UntagImage.Parameters, context: VarlinkCallContext<IoPodman.UntagImage.Reply>
-    ) async throws -> IoPodman.UntagImage.Reply {
+        _ parameters: IoPodlink.UntagImage.Parameters, context: VarlinkCallContext<IoPodlink.UntagImage.Reply>
+    ) async throws -> IoPodlink.UntagImage.Reply {
         let image = try await engineCall { () throws(EngineError) in
             let image = try await engine.inspectImage(parameters.name)
             try await engine.untagImage(parameters.name, name: parameters.tag)
@@ -97,10 +97,10 @@ extension PodmanService {
         return .init(image: image.id)
     }
 
-    /// Serves `io.podman.RemoveImage`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.RemoveImage`, as documented in `interfaces/io.podlink.varlink`.
     public func removeImage(
-        _ parameters: IoPodman.RemoveImage.Parameters, context: VarlinkCallContext<IoPodman.RemoveImage.Reply>
-    ) async throws -> IoPodman.RemoveImage.Reply {
+        _ parameters: IoPodlink.RemoveImage.Parameters, context: VarlinkCallContext<IoPodlink.RemoveImage.Reply>
+    ) async throws -> IoPodlink.RemoveImage.Reply {
         let id = try await engineCall { () throws(EngineError) in
             try await engine.removeImage(parameters.name, force: parameters.force ?? false)
         }

@@ -1,6 +1,6 @@
-public import PodmanAPI
+public import PodlinkAPI
 
-extension IoPodmanError {
+extension IoPodlinkError {
     /// The error in a person's words, as Podman would say it (`no container with name or ID "x" found`).
     public var humanDescription: String {
         switch self {

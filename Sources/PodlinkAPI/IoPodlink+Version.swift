@@ -1,6 +1,6 @@
-/// The io.podman interface's stubs are generated at build time from `interfaces/io.podman.varlink`; this file only
+/// The io.podlink interface's stubs are generated at build time from `interfaces/io.podlink.varlink`; this file only
 /// adds what the interface cannot say.
-extension IoPodman {
+extension IoPodlink {
     /// The version of the interface this build serves (`GetVersion`'s `remote_api_version`).
     public static let apiVersion = 1
     /// Podlink's version.

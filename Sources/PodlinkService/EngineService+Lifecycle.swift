@@ -1,9 +1,9 @@
 import Engine
-public import PodmanAPI
+public import PodlinkAPI
 public import Varlink
 
-extension PodmanService {
-    private func timeoutSeconds(_ value: Int?) throws(IoPodmanError) -> UInt32? {
+extension EngineService {
+    private func timeoutSeconds(_ value: Int?) throws(IoPodlinkError) -> UInt32? {
         guard let value else { return nil }
         guard value >= 0, value <= Int(UInt32.max) else {
             throw .invalidArgument(argument: "timeout", reason: "must be a number of seconds, 0 or more")
@@ -11,7 +11,7 @@ extension PodmanService {
         return UInt32(value)
     }
 
-    private func signalNumber(_ value: Int?) throws(IoPodmanError) -> Int32 {
+    private func signalNumber(_ value: Int?) throws(IoPodlinkError) -> Int32 {
         guard let value else { return 9 }
         guard (1...64).contains(value) else {
             throw .invalidArgument(argument: "signal", reason: "\(value) is not a signal")
@@ -23,7 +23,7 @@ extension PodmanService {
     private func onContainer(
         _ name: String, _ body: (String) async throws(EngineError) -> Void
     )
-        async throws(IoPodmanError) -> String
+        async throws(IoPodlinkError) -> String
     {
         try await engineCall { () throws(EngineError) in
             let id = try await engine.containerID(name)
@@ -32,30 +32,30 @@ extension PodmanService {
         }
     }
 
-    /// Serves `io.podman.InitContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.InitContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func initContainer(
-        _ parameters: IoPodman.InitContainer.Parameters, context: VarlinkCallContext<IoPodman.InitContainer.Reply>
-    ) async throws -> IoPodman.InitContainer.Reply {
+        _ parameters: IoPodlink.InitContainer.Parameters, context: VarlinkCallContext<IoPodlink.InitContainer.Reply>
+    ) async throws -> IoPodlink.InitContainer.Reply {
         .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
                 try await engine.initContainer(id)
             })
     }
 
-    /// Serves `io.podman.StartContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.StartContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func startContainer(
-        _ parameters: IoPodman.StartContainer.Parameters, context: VarlinkCallContext<IoPodman.StartContainer.Reply>
-    ) async throws -> IoPodman.StartContainer.Reply {
+        _ parameters: IoPodlink.StartContainer.Parameters, context: VarlinkCallContext<IoPodlink.StartContainer.Reply>
+    ) async throws -> IoPodlink.StartContainer.Reply {
         .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
                 try await engine.startContainer(id)
             })
     }
 
-    /// Serves `io.podman.StopContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.StopContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func stopContainer(
-        _ parameters: IoPodman.StopContainer.Parameters, context: VarlinkCallContext<IoPodman.StopContainer.Reply>
-    ) async throws -> IoPodman.StopContainer.Reply {
+        _ parameters: IoPodlink.StopContainer.Parameters, context: VarlinkCallContext<IoPodlink.StopContainer.Reply>
+    ) async throws -> IoPodlink.StopContainer.Reply {
         let timeout = try timeoutSeconds(parameters.timeout)
         return .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
@@ -63,11 +63,11 @@ extension PodmanService {
             })
     }
 
-    /// Serves `io.podman.RestartContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.RestartContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func restartContainer(
-        _ parameters: IoPodman.RestartContainer.Parameters,
-        context: VarlinkCallContext<IoPodman.RestartContainer.Reply>
-    ) async throws -> IoPodman.RestartContainer.Reply {
+        _ parameters: IoPodlink.RestartContainer.Parameters,
+        context: VarlinkCallContext<IoPodlink.RestartContainer.Reply>
+    ) async throws -> IoPodlink.RestartContainer.Reply {
         let timeout = try timeoutSeconds(parameters.timeout)
         return .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
@@ -75,10 +75,10 @@ extension PodmanService {
             })
     }
 
-    /// Serves `io.podman.KillContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.KillContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func killContainer(
-        _ parameters: IoPodman.KillContainer.Parameters, context: VarlinkCallContext<IoPodman.KillContainer.Reply>
-    ) async throws -> IoPodman.KillContainer.Reply {
+        _ parameters: IoPodlink.KillContainer.Parameters, context: VarlinkCallContext<IoPodlink.KillContainer.Reply>
+    ) async throws -> IoPodlink.KillContainer.Reply {
         let signal = try signalNumber(parameters.signal)
         return .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
@@ -86,69 +86,75 @@ extension PodmanService {
             })
     }
 
-    /// Serves `io.podman.PauseContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.PauseContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func pauseContainer(
-        _ parameters: IoPodman.PauseContainer.Parameters, context: VarlinkCallContext<IoPodman.PauseContainer.Reply>
-    ) async throws -> IoPodman.PauseContainer.Reply {
+        _ parameters: IoPodlink.PauseContainer.Parameters, context: VarlinkCallContext<IoPodlink.PauseContainer.Reply>
+    ) async throws -> IoPodlink.PauseContainer.Reply {
         .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
                 try await engine.pauseContainer(id)
             })
     }
 
-    /// Serves `io.podman.UnpauseContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.UnpauseContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func unpauseContainer(
-        _ parameters: IoPodman.UnpauseContainer.Parameters,
-        context: VarlinkCallContext<IoPodman.UnpauseContainer.Reply>
-    ) async throws -> IoPodman.UnpauseContainer.Reply {
+        _ parameters: IoPodlink.UnpauseContainer.Parameters,
+        context: VarlinkCallContext<IoPodlink.UnpauseContainer.Reply>
+    ) async throws -> IoPodlink.UnpauseContainer.Reply {
         .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
                 try await engine.unpauseContainer(id)
             })
     }
 
-    /// Serves `io.podman.WaitContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.WaitContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func waitContainer(
-        _ parameters: IoPodman.WaitContainer.Parameters, context: VarlinkCallContext<IoPodman.WaitContainer.Reply>
-    ) async throws -> IoPodman.WaitContainer.Reply {
-        let code = try await engineCall { () throws(EngineError) in try await engine.waitContainer(parameters.name) }
-        return .init(exitcode: Int(code))
+        _ parameters: IoPodlink.WaitContainer.Parameters, context: VarlinkCallContext<IoPodlink.WaitContainer.Reply>
+    ) async throws -> IoPodlink.WaitContainer.Reply {
+        let conditions = Set((parameters.conditions ?? []).compactMap { WaitCondition(rawValue: $0.rawValue) })
+        let result = try await engineCall { () throws(EngineError) in
+            try await engine.waitContainer(
+                parameters.name, for: conditions.isEmpty ? WaitCondition.processEnded : conditions)
+        }
+        return .init(
+            exitcode: Int(result.exitCode ?? -1),
+            condition: IoPodlink.WaitCondition(rawValue: result.condition.rawValue) ?? .exited)
     }
 
-    /// Serves `io.podman.CleanupContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.CleanupContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func cleanupContainer(
-        _ parameters: IoPodman.CleanupContainer.Parameters,
-        context: VarlinkCallContext<IoPodman.CleanupContainer.Reply>
-    ) async throws -> IoPodman.CleanupContainer.Reply {
+        _ parameters: IoPodlink.CleanupContainer.Parameters,
+        context: VarlinkCallContext<IoPodlink.CleanupContainer.Reply>
+    ) async throws -> IoPodlink.CleanupContainer.Reply {
         .init(
             container: try await onContainer(parameters.name) { id throws(EngineError) in
                 try await engine.cleanupContainer(id)
             })
     }
 
-    /// Serves `io.podman.SyncContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.SyncContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func syncContainer(
-        _ parameters: IoPodman.SyncContainer.Parameters, context: VarlinkCallContext<IoPodman.SyncContainer.Reply>
-    ) async throws -> IoPodman.SyncContainer.Reply {
+        _ parameters: IoPodlink.SyncContainer.Parameters, context: VarlinkCallContext<IoPodlink.SyncContainer.Reply>
+    ) async throws -> IoPodlink.SyncContainer.Reply {
         let state = try await engineCall { () throws(EngineError) in try await engine.syncContainer(parameters.name) }
         return .init(state: .init(state))
     }
 
-    /// Serves `io.podman.RefreshContainers`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.RefreshContainers`, as documented in `interfaces/io.podlink.varlink`.
     public func refreshContainers(
-        _ parameters: IoPodman.RefreshContainers.Parameters,
-        context: VarlinkCallContext<IoPodman.RefreshContainers.Reply>
-    ) async throws -> IoPodman.RefreshContainers.Reply {
+        _ parameters: IoPodlink.RefreshContainers.Parameters,
+        context: VarlinkCallContext<IoPodlink.RefreshContainers.Reply>
+    ) async throws -> IoPodlink.RefreshContainers.Reply {
         try await engineCall { () throws(EngineError) in try await engine.refresh() }
         return .init()
     }
 
-    /// Serves `io.podman.BatchContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.BatchContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func batchContainer(
-        _ parameters: IoPodman.BatchContainer.Parameters, context: VarlinkCallContext<IoPodman.BatchContainer.Reply>
-    ) async throws -> IoPodman.BatchContainer.Reply {
+        _ parameters: IoPodlink.BatchContainer.Parameters, context: VarlinkCallContext<IoPodlink.BatchContainer.Reply>
+    ) async throws -> IoPodlink.BatchContainer.Reply {
         struct Step {
-            var operation: IoPodman.BatchOperation.Operation
+            var operation: IoPodlink.BatchOperation.Operation
             var timeout: UInt32?
             var signal: Int32
         }

@@ -1,27 +1,27 @@
 import Engine
 import FoundationEssentials
-public import PodmanAPI
+public import PodlinkAPI
 public import Varlink
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-extension PodmanService {
-    /// Serves `io.podman.GetVersion`, as documented in `interfaces/io.podman.varlink`.
+extension EngineService {
+    /// Serves `io.podlink.GetVersion`, as documented in `interfaces/io.podlink.varlink`.
     public func getVersion(
-        _ parameters: IoPodman.GetVersion.Parameters, context: VarlinkCallContext<IoPodman.GetVersion.Reply>
-    ) async throws -> IoPodman.GetVersion.Reply {
+        _ parameters: IoPodlink.GetVersion.Parameters, context: VarlinkCallContext<IoPodlink.GetVersion.Reply>
+    ) async throws -> IoPodlink.GetVersion.Reply {
         .init(
-            version: IoPodman.podlinkVersion, remoteApiVersion: IoPodman.apiVersion, runtime: options.runtimeName,
+            version: IoPodlink.podlinkVersion, remoteApiVersion: IoPodlink.apiVersion, runtime: options.runtimeName,
             osArch: "linux/amd64")
     }
 
-    /// Serves `io.podman.GetInfo`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.GetInfo`, as documented in `interfaces/io.podlink.varlink`.
     public func getInfo(
-        _ parameters: IoPodman.GetInfo.Parameters, context: VarlinkCallContext<IoPodman.GetInfo.Reply>
+        _ parameters: IoPodlink.GetInfo.Parameters, context: VarlinkCallContext<IoPodlink.GetInfo.Reply>
     )
-        async throws -> IoPodman.GetInfo.Reply
+        async throws -> IoPodlink.GetInfo.Reply
     {
         let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
         let images = try await engineCall { () throws(EngineError) in try await engine.listImages() }
@@ -37,32 +37,32 @@ extension PodmanService {
             runRoot: options.runRoot, containers: counts, images: images.count)
     }
 
-    /// Serves `io.podman.ListContainers`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ListContainers`, as documented in `interfaces/io.podlink.varlink`.
     public func listContainers(
-        _ parameters: IoPodman.ListContainers.Parameters, context: VarlinkCallContext<IoPodman.ListContainers.Reply>
-    ) async throws -> IoPodman.ListContainers.Reply {
+        _ parameters: IoPodlink.ListContainers.Parameters, context: VarlinkCallContext<IoPodlink.ListContainers.Reply>
+    ) async throws -> IoPodlink.ListContainers.Reply {
         let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
-        return .init(containers: containers.map(IoPodman.Container.init))
+        return .init(containers: containers.map(IoPodlink.Container.init))
     }
 
-    /// Serves `io.podman.GetContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.GetContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func getContainer(
-        _ parameters: IoPodman.GetContainer.Parameters, context: VarlinkCallContext<IoPodman.GetContainer.Reply>
-    ) async throws -> IoPodman.GetContainer.Reply {
+        _ parameters: IoPodlink.GetContainer.Parameters, context: VarlinkCallContext<IoPodlink.GetContainer.Reply>
+    ) async throws -> IoPodlink.GetContainer.Reply {
         let id = try await engineCall { () throws(EngineError) in try await engine.containerID(parameters.id) }
         let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
         guard let container = containers.first(where: { $0.id == id }) else {
-            throw IoPodmanError.containerNotFound(id: parameters.id)
+            throw IoPodlinkError.containerNotFound(id: parameters.id)
         }
         return .init(container: .init(container))
     }
 
-    /// Serves `io.podman.CreateContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.CreateContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func createContainer(
-        _ parameters: IoPodman.CreateContainer.Parameters, context: VarlinkCallContext<IoPodman.CreateContainer.Reply>
-    ) async throws -> IoPodman.CreateContainer.Reply {
+        _ parameters: IoPodlink.CreateContainer.Parameters, context: VarlinkCallContext<IoPodlink.CreateContainer.Reply>
+    ) async throws -> IoPodlink.CreateContainer.Reply {
         let create = parameters.create
-        func nonNegative(_ value: Int?, _ name: String) throws(IoPodmanError) -> Int? {
+        func nonNegative(_ value: Int?, _ name: String) throws(IoPodlinkError) -> Int? {
             if let value, value < 0 { throw .invalidArgument(argument: name, reason: "must not be negative") }
             return value
         }
@@ -70,10 +70,10 @@ extension PodmanService {
         let pids = try nonNegative(create.pids, "pids")
         let timeout = try nonNegative(create.stopTimeout, "stop_timeout")
         if let cpus = create.cpus, cpus <= 0 {
-            throw IoPodmanError.invalidArgument(argument: "cpus", reason: "must be positive")
+            throw IoPodlinkError.invalidArgument(argument: "cpus", reason: "must be positive")
         }
         if let signal = create.stopSignal, !(1...64).contains(signal) {
-            throw IoPodmanError.invalidArgument(argument: "stop_signal", reason: "\(signal) is not a signal number")
+            throw IoPodlinkError.invalidArgument(argument: "stop_signal", reason: "\(signal) is not a signal number")
         }
         let options = ContainerCreateOptions(
             image: create.image, name: create.name, command: create.command, entrypoint: create.entrypoint,
@@ -85,15 +85,16 @@ extension PodmanService {
             },
             limits: ResourceLimits(memoryBytes: memory.map(Int64.init), pids: pids.map(Int64.init), cpus: create.cpus),
             stopSignal: create.stopSignal.map(Int32.init), stopTimeout: timeout.map { UInt32(clamping: $0) },
-            readOnlyRootfs: create.readOnly ?? false, dependencies: create.dependencies ?? [])
+            readOnlyRootfs: create.readOnly ?? false, dependencies: create.dependencies ?? [],
+            restartPolicy: create.restart)
         let id = try await engineCall { () throws(EngineError) in try await engine.createContainer(options) }
         return .init(container: id)
     }
 
-    /// Serves `io.podman.RemoveContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.RemoveContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func removeContainer(
-        _ parameters: IoPodman.RemoveContainer.Parameters, context: VarlinkCallContext<IoPodman.RemoveContainer.Reply>
-    ) async throws -> IoPodman.RemoveContainer.Reply {
+        _ parameters: IoPodlink.RemoveContainer.Parameters, context: VarlinkCallContext<IoPodlink.RemoveContainer.Reply>
+    ) async throws -> IoPodlink.RemoveContainer.Reply {
         let id = try await engineCall { () throws(EngineError) in try await engine.containerID(parameters.name) }
         try await engineCall { () throws(EngineError) in
             try await engine.removeContainer(id, force: parameters.force ?? false)
@@ -101,54 +102,54 @@ extension PodmanService {
         return .init(container: id)
     }
 
-    /// Serves `io.podman.InspectContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.InspectContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func inspectContainer(
-        _ parameters: IoPodman.InspectContainer.Parameters,
-        context: VarlinkCallContext<IoPodman.InspectContainer.Reply>
-    ) async throws -> IoPodman.InspectContainer.Reply {
+        _ parameters: IoPodlink.InspectContainer.Parameters,
+        context: VarlinkCallContext<IoPodlink.InspectContainer.Reply>
+    ) async throws -> IoPodlink.InspectContainer.Reply {
         let inspect = try await engineCall { () throws(EngineError) in
             try await engine.inspectContainer(parameters.name)
         }
         return .init(container: .init(inspect))
     }
 
-    /// Serves `io.podman.ContainerExists`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ContainerExists`, as documented in `interfaces/io.podlink.varlink`.
     public func containerExists(
-        _ parameters: IoPodman.ContainerExists.Parameters, context: VarlinkCallContext<IoPodman.ContainerExists.Reply>
-    ) async throws -> IoPodman.ContainerExists.Reply {
+        _ parameters: IoPodlink.ContainerExists.Parameters, context: VarlinkCallContext<IoPodlink.ContainerExists.Reply>
+    ) async throws -> IoPodlink.ContainerExists.Reply {
         do {
             _ = try await engine.containerID(parameters.name)
             return .init(exists: true)
         } catch  where error.code == .noSuchContainer {
             return .init(exists: false)
         } catch {
-            throw IoPodmanError(error)
+            throw IoPodlinkError(error)
         }
     }
 
-    /// Serves `io.podman.MountContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.MountContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func mountContainer(
-        _ parameters: IoPodman.MountContainer.Parameters, context: VarlinkCallContext<IoPodman.MountContainer.Reply>
-    ) async throws -> IoPodman.MountContainer.Reply {
+        _ parameters: IoPodlink.MountContainer.Parameters, context: VarlinkCallContext<IoPodlink.MountContainer.Reply>
+    ) async throws -> IoPodlink.MountContainer.Reply {
         .init(path: try await engineCall { () throws(EngineError) in try await engine.mountContainer(parameters.name) })
     }
 
-    /// Serves `io.podman.UnmountContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.UnmountContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func unmountContainer(
-        _ parameters: IoPodman.UnmountContainer.Parameters,
-        context: VarlinkCallContext<IoPodman.UnmountContainer.Reply>
-    ) async throws -> IoPodman.UnmountContainer.Reply {
+        _ parameters: IoPodlink.UnmountContainer.Parameters,
+        context: VarlinkCallContext<IoPodlink.UnmountContainer.Reply>
+    ) async throws -> IoPodlink.UnmountContainer.Reply {
         try await engineCall { () throws(EngineError) in
             try await engine.unmountContainer(parameters.name, force: parameters.force ?? false)
         }
         return .init()
     }
 
-    /// Serves `io.podman.ListContainerMounts`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ListContainerMounts`, as documented in `interfaces/io.podlink.varlink`.
     public func listContainerMounts(
-        _ parameters: IoPodman.ListContainerMounts.Parameters,
-        context: VarlinkCallContext<IoPodman.ListContainerMounts.Reply>
-    ) async throws -> IoPodman.ListContainerMounts.Reply {
+        _ parameters: IoPodlink.ListContainerMounts.Parameters,
+        context: VarlinkCallContext<IoPodlink.ListContainerMounts.Reply>
+    ) async throws -> IoPodlink.ListContainerMounts.Reply {
         let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
         var mounts: [String: String] = [:]
         for container in containers {
@@ -159,12 +160,12 @@ extension PodmanService {
         return .init(mounts: mounts)
     }
 
-    /// Serves `io.podman.ExportContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ExportContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func exportContainer(
-        _ parameters: IoPodman.ExportContainer.Parameters, context: VarlinkCallContext<IoPodman.ExportContainer.Reply>
-    ) async throws -> IoPodman.ExportContainer.Reply {
+        _ parameters: IoPodlink.ExportContainer.Parameters, context: VarlinkCallContext<IoPodlink.ExportContainer.Reply>
+    ) async throws -> IoPodlink.ExportContainer.Reply {
         guard parameters.path.hasPrefix("/") else {
-            throw IoPodmanError.invalidArgument(argument: "path", reason: "must be an absolute path on the server")
+            throw IoPodlinkError.invalidArgument(argument: "path", reason: "must be an absolute path on the server")
         }
         try await engineCall { () throws(EngineError) in
             try await engine.exportContainer(parameters.name, toPath: parameters.path)
@@ -172,24 +173,24 @@ extension PodmanService {
         return .init(tarfile: parameters.path)
     }
 
-    /// Serves `io.podman.ContainerArtifacts`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ContainerArtifacts`, as documented in `interfaces/io.podlink.varlink`.
     public func containerArtifacts(
-        _ parameters: IoPodman.ContainerArtifacts.Parameters,
-        context: VarlinkCallContext<IoPodman.ContainerArtifacts.Reply>
-    ) async throws -> IoPodman.ContainerArtifacts.Reply {
+        _ parameters: IoPodlink.ContainerArtifacts.Parameters,
+        context: VarlinkCallContext<IoPodlink.ContainerArtifacts.Reply>
+    ) async throws -> IoPodlink.ContainerArtifacts.Reply {
         let bytes = try await engineCall { () throws(EngineError) in
             try await engine.artifact(parameters.name, name: parameters.artifactName)
         }
         return .init(contents: Data(bytes).base64EncodedString())
     }
 
-    /// Serves `io.podman.AddContainerArtifact`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.AddContainerArtifact`, as documented in `interfaces/io.podlink.varlink`.
     public func addContainerArtifact(
-        _ parameters: IoPodman.AddContainerArtifact.Parameters,
-        context: VarlinkCallContext<IoPodman.AddContainerArtifact.Reply>
-    ) async throws -> IoPodman.AddContainerArtifact.Reply {
+        _ parameters: IoPodlink.AddContainerArtifact.Parameters,
+        context: VarlinkCallContext<IoPodlink.AddContainerArtifact.Reply>
+    ) async throws -> IoPodlink.AddContainerArtifact.Reply {
         guard let data = Data(base64Encoded: parameters.contents) else {
-            throw IoPodmanError.invalidArgument(argument: "contents", reason: "not base64")
+            throw IoPodlinkError.invalidArgument(argument: "contents", reason: "not base64")
         }
         try await engineCall { () throws(EngineError) in
             try await engine.addArtifact(parameters.name, name: parameters.artifactName, contents: Array(data))
@@ -197,28 +198,28 @@ extension PodmanService {
         return .init()
     }
 
-    /// Serves `io.podman.RemoveContainerArtifact`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.RemoveContainerArtifact`, as documented in `interfaces/io.podlink.varlink`.
     public func removeContainerArtifact(
-        _ parameters: IoPodman.RemoveContainerArtifact.Parameters,
-        context: VarlinkCallContext<IoPodman.RemoveContainerArtifact.Reply>
-    ) async throws -> IoPodman.RemoveContainerArtifact.Reply {
+        _ parameters: IoPodlink.RemoveContainerArtifact.Parameters,
+        context: VarlinkCallContext<IoPodlink.RemoveContainerArtifact.Reply>
+    ) async throws -> IoPodlink.RemoveContainerArtifact.Reply {
         try await engineCall { () throws(EngineError) in
             try await engine.removeArtifact(parameters.name, name: parameters.artifactName)
         }
         return .init()
     }
 
-    /// Serves `io.podman.ExecContainer`, as documented in `interfaces/io.podman.varlink`.
+    /// Serves `io.podlink.ExecContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func execContainer(
-        _ parameters: IoPodman.ExecContainer.Parameters, context: VarlinkCallContext<IoPodman.ExecContainer.Reply>
-    ) async throws -> IoPodman.ExecContainer.Reply {
+        _ parameters: IoPodlink.ExecContainer.Parameters, context: VarlinkCallContext<IoPodlink.ExecContainer.Reply>
+    ) async throws -> IoPodlink.ExecContainer.Reply {
         guard !parameters.command.isEmpty else {
-            throw IoPodmanError.invalidArgument(argument: "command", reason: "must not be empty")
+            throw IoPodlinkError.invalidArgument(argument: "command", reason: "must not be empty")
         }
         var stdin: [UInt8]?
         if let text = parameters.stdin {
             guard let data = Data(base64Encoded: text) else {
-                throw IoPodmanError.invalidArgument(argument: "stdin", reason: "not base64")
+                throw IoPodlinkError.invalidArgument(argument: "stdin", reason: "not base64")
             }
             stdin = Array(data)
         }

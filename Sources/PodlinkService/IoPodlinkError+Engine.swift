@@ -1,7 +1,7 @@
 public import Engine
-public import PodmanAPI
+public import PodlinkAPI
 
-extension IoPodmanError {
+extension IoPodlinkError {
     /// The interface's error for an engine error: one declared error per engine code.
     public init(_ error: EngineError) {
         let subject = error.subject ?? ""
@@ -11,7 +11,7 @@ extension IoPodmanError {
         case .nameInUse: self = .nameInUse(name: subject)
         case .invalidState:
             self = .invalidState(
-                id: subject, state: error.state.map(IoPodman.ContainerStatus.init) ?? .configured,
+                id: subject, state: error.state.map(IoPodlink.ContainerStatus.init) ?? .configured,
                 operation: error.operation ?? "")
         case .alreadyStopped: self = .alreadyStopped(id: subject)
         case .dependenciesNotRunning: self = .dependenciesNotRunning(id: subject, dependencies: error.names)

@@ -1,0 +1,146 @@
+import Foundation
+import PodlinkAPI
+import PodlinkClient
+import Testing
+import Varlink
+
+/// Live container state through the real socket, with a service nothing else touches: exits seen as they happen,
+/// while no service runs, restart policies and waits for states.
+@Suite("Live state end to end", .enabled(if: PodlinkdFixture.available), .timeLimit(.minutes(3)))
+struct LiveStateEndToEndTests {
+    static var podlink: String { PodlinkdFixture.products + "/podlink" }
+
+    static func podlink(_ fixture: PodlinkdFixture, _ arguments: String...) async -> PodlinkdFixture.Result {
+        await PodlinkdFixture.run([podlink, "--url", "unix:\(fixture.socket)"] + arguments, timeout: 60)
+    }
+
+    @Test func theReadmesRunReturnsAtOnce() async throws {
+        let fixture = try await PodlinkdFixture()
+        #expect(await Self.podlink(fixture, "load", "-i", PodlinkdFixture.image, "busybox").status == 0)
+        let hello = await Self.podlink(fixture, "run", "--rm", "busybox", "echo", "hello")
+        #expect(hello.status == 0, "\(hello)")
+        #expect(hello.output == "hello\n", "\(hello)")
+        #expect(await Self.podlink(fixture, "ps", "-a", "-q").output.isEmpty, "--rm removes the container")
+        let three = await Self.podlink(fixture, "run", "busybox", "sh", "-c", "exit 3")
+        #expect(three.status == 3, "\(three)")
+        await fixture.tearDown()
+    }
+
+    @Test func psShowsAnExitWithNoCallInBetween() async throws {
+        let fixture = try await PodlinkdFixture()
+        #expect(await Self.podlink(fixture, "load", "-i", PodlinkdFixture.image, "busybox").status == 0)
+        let started = await Self.podlink(fixture, "run", "-d", "--name", "quick", "busybox", "true")
+        #expect(started.status == 0, "\(started)")
+        // A second with no call at all: the service records the exit by itself.
+        try await Task.sleep(for: .seconds(1))
+        let ps = await Self.podlink(fixture, "ps", "-a")
+        #expect(ps.output.contains("Exited (0)"), "\(ps)")
+        await fixture.tearDown()
+    }
+
+    /// The container's stored state, read from the store's file with python's sqlite3 (no service involved).
+    static func storedState(_ fixture: PodlinkdFixture, name: String) async -> String {
+        let script = """
+            import json, sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            for state, config in db.execute("SELECT state, config FROM containers"):
+                if json.loads(config)["name"] == sys.argv[2]:
+                    s = json.loads(state)
+                    print(s["status"], s.get("exitCode"), s.get("inRuntime"))
+            """
+        let result = await PodlinkdFixture.run([
+            "python3", "-c", script, fixture.directory + "/storage/state.db", name,
+        ])
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func anExitWhileNoServiceRunsIsRecordedByTheExitCommand() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        let id = try await client.createContainer(
+            create: .init(image: "test:latest", name: "late", command: ["sleep", "1000"])
+        ).container
+        _ = try await client.startContainer(name: id)
+        await connection.close()
+        await fixture.stop()
+        #expect(await Self.storedState(fixture, name: "late") == "running None True")
+        let bundle = fixture.directory + "/storage/containers/\(id)/userdata"
+        let conmon = try String(contentsOfFile: bundle + "/conmon.pid", encoding: .utf8).filter(\.isNumber)
+        let runc = await PodlinkdFixture.run([
+            "runc", "--root", fixture.directory + "/run/runc", "kill", id, "KILL",
+        ])
+        #expect(runc.status == 0, "\(runc)")
+        // conmon waits for its exit command to finish before it exits itself.
+        let ended = await PodlinkdFixture.run(["tail", "--pid=\(conmon)", "-f", "/dev/null"], timeout: 30)
+        #expect(ended.status == 0, "\(ended)")
+        #expect(await Self.storedState(fixture, name: "late") == "exited 137 False")
+        try await fixture.start()
+        let (again, second) = try await fixture.connect()
+        let container = try await again.getContainer(id: id).container
+        #expect(container.status == .exited && container.exitCode == 137)
+        await second.close()
+        await fixture.tearDown()
+    }
+
+    @Test func restartPoliciesThroughTheSocket() async throws {
+        let fixture = try await PodlinkdFixture()
+        #expect(await Self.podlink(fixture, "load", "-i", PodlinkdFixture.image, "busybox").status == 0)
+        let run = await Self.podlink(
+            fixture, "run", "-d", "--name", "flaky", "--restart", "on-failure:2", "busybox", "sh", "-c", "exit 1")
+        #expect(run.status == 0, "\(run)")
+        // The endless event stream on a connection of its own: a connection answers its calls in order.
+        let (events, stream) = try await fixture.connect()
+        var died = 0
+        for try await reply in events.getEvents(actions: ["died"], object: "flaky", .more) {
+            died += reply.events.count
+            if died >= 3 { break }
+        }
+        await stream.close()
+        let (client, connection) = try await fixture.connect()
+        let inspect = try await client.inspectContainer(name: "flaky").container
+        #expect(inspect.state.status == .exited && inspect.state.restartCount == 2)
+        #expect(inspect.config.restart == "on-failure:2")
+        await #expect(throws: IoPodlinkError.self) {
+            _ = try await client.createContainer(create: .init(image: "test:latest", restart: "sometimes"))
+        }
+        do {
+            _ = try await client.createContainer(create: .init(image: "busybox", restart: "on-failure:-2"))
+        } catch let error as IoPodlinkError {
+            guard case .invalidArgument(let argument, _) = error else {
+                Issue.record("got \(error)")
+                return
+            }
+            #expect(argument == "restart")
+        }
+        let bad = await Self.podlink(fixture, "run", "--restart", "sometimes", "busybox", "true")
+        #expect(bad.status == 125 && bad.error.contains("restart"), "\(bad)")
+        await connection.close()
+        await fixture.tearDown()
+    }
+
+    @Test func waitConditionsThroughTheSocket() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        let id = try await client.createContainer(create: .init(image: "test:latest", command: ["sleep", "1000"]))
+            .container
+        // Each wait on a connection of its own: a connection answers its calls in order.
+        func waiter(_ condition: IoPodlink.WaitCondition) -> Task<IoPodlink.WaitCondition, any Error> {
+            Task {
+                let (waiting, own) = try await fixture.connect()
+                defer { Task { await own.close() } }
+                return try await waiting.waitContainer(name: id, conditions: [condition]).condition
+            }
+        }
+        let running = waiter(.running)
+        let paused = waiter(.paused)
+        let removed = waiter(.removed)
+        _ = try await client.startContainer(name: id)
+        #expect(try await running.value == .running)
+        _ = try await client.pauseContainer(name: id)
+        #expect(try await paused.value == .paused)
+        _ = try await client.removeContainer(name: id, force: true)
+        #expect(try await removed.value == .removed)
+        await connection.close()
+        await fixture.tearDown()
+    }
+}
