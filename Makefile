@@ -29,6 +29,9 @@ format:
 clean:
 	rm -rf .build
 
-.PHONY: bench-rpc
+.PHONY: bench-rpc bench-exit
 bench-rpc: deps
 	./Benchmarks/rpc.sh
+
+bench-exit: deps
+	./Benchmarks/exit-latency.sh
