@@ -5,8 +5,8 @@ set -euo pipefail
 APT_PACKAGES=(
     # building
     libsqlite3-dev libsystemd-dev libarchive-dev pkg-config
-    # the container runtime
-    runc conmon busybox-static
+    # the container runtime, and containers-common's default seccomp profile (/usr/share/containers/seccomp.json)
+    runc conmon busybox-static golang-github-containers-common
     # varlink peers and socket activation for tests
     python3-pip varlink-go golang-go golang-github-varlink-go-dev systemd
     # image conversion for tests

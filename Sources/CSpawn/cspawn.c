@@ -1,4 +1,6 @@
 #define _GNU_SOURCE
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include "cspawn.h"
 
 #include <dirent.h>
@@ -52,6 +54,19 @@ int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const
     posix_spawnattr_destroy(&attr);
     return rc;
 }
+
+int cspawn_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve) {
+    struct open_how how;
+    memset(&how, 0, sizeof(how));
+    how.flags = flags | O_CLOEXEC;
+    how.resolve = resolve;
+    long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    return fd < 0 ? -errno : (int)fd;
+}
+
+const uint64_t cspawn_resolve_beneath = RESOLVE_BENEATH, cspawn_resolve_in_root = RESOLVE_IN_ROOT,
+               cspawn_resolve_no_symlinks = RESOLVE_NO_SYMLINKS, cspawn_resolve_no_magiclinks = RESOLVE_NO_MAGICLINKS;
+const int cspawn_o_path = O_PATH;
 
 int cspawn_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno; }
 

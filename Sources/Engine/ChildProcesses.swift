@@ -193,7 +193,7 @@ final class ChildProcesses: Sendable {
         close(outPipe[1]); close(errPipe[1]); close(inPipe[0])
         if let stdin {
             let fd = inPipe[1]
-            DispatchQueue.global().async {
+            Offload.thread {
                 stdin.withUnsafeBytes { buffer in
                     var offset = 0
                     while offset < buffer.count {
@@ -208,7 +208,7 @@ final class ChildProcesses: Sendable {
         let out = outPipe[0]
         let err = errPipe[0]
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            Offload.thread {
                 Self.pump(out, err, output)
                 continuation.resume()
             }

@@ -44,6 +44,11 @@ public struct ContainerConfig: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// What happens when its process ends (nil: `no`; containers stored before policies existed have none).
     public var restartPolicy: RestartPolicy?
+    /// The seccomp profile: nil for the engine's default (containers-common's), `unconfined` for none, else the
+    /// path of a profile in that format on the engine's host.
+    public var seccompProfile: String?
+    /// Whether its processes may never gain privileges (setuid, file capabilities): `no_new_privs`.
+    public var noNewPrivileges: Bool?
 }
 
 /// How a container's root filesystem is made.

@@ -80,6 +80,10 @@ public struct ContainerCreateOptions: Sendable, Hashable {
     public var dependencies: [String]
     /// The restart policy as `--restart` writes it (`no`, `on-failure[:N]`, `always`, `unless-stopped`).
     public var restartPolicy: String?
+    /// The seccomp profile: nil for the default, `unconfined` for none, or the path of a profile on the host.
+    public var seccompProfile: String?
+    /// Whether its processes may never gain privileges.
+    public var noNewPrivileges: Bool
 
     /// Creates options for `image` with everything else taken from the image.
     public init(
@@ -88,8 +92,11 @@ public struct ContainerCreateOptions: Sendable, Hashable {
         labels: [String: String] = [:], hostname: String? = nil, tty: Bool = false, stdin: Bool = false,
         network: NetworkMode = .none, mounts: [BindMount] = [], limits: ResourceLimits = ResourceLimits(),
         stopSignal: Int32? = nil, stopTimeout: UInt32? = nil, readOnlyRootfs: Bool = false,
-        dependencies: [String] = [], restartPolicy: String? = nil
+        dependencies: [String] = [], restartPolicy: String? = nil, seccompProfile: String? = nil,
+        noNewPrivileges: Bool = false
     ) {
+        self.seccompProfile = seccompProfile
+        self.noNewPrivileges = noNewPrivileges
         self.restartPolicy = restartPolicy
         self.image = image
         self.name = name

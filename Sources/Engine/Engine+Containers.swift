@@ -60,6 +60,12 @@ extension Engine {
                 throw .invalidArgument("mounts", "source \(mount.source) does not exist")
             }
         }
+        if let profile = options.seccompProfile, profile != "unconfined" {
+            guard profile.hasPrefix("/") else {
+                throw .invalidArgument("seccomp", "\(profile) is neither unconfined nor an absolute path")
+            }
+            _ = try SeccompProfile.load(path: profile)
+        }
         if let directory = options.workingDirectory, !directory.hasPrefix("/") {
             throw .invalidArgument("workingDirectory", "\(directory) is not absolute")
         }
@@ -88,9 +94,10 @@ extension Engine {
             dependencies: dependencies, createdAt: Date(),
             restartPolicy: try options.restartPolicy.map { (text) throws(EngineError) in
                 try RestartPolicy(parsing: text)
-            })
+            },
+            seccompProfile: options.seccompProfile, noNewPrivileges: options.noNewPrivileges ? true : nil)
         if config.workingDirectory.isEmpty { config.workingDirectory = "/" }
-        try FileSystem.makeDirectories(paths(id).bundle)
+        try FileSystem.makeDirectories(paths(id).bundle, mode: 0o700)
         var attempts = 0
         while true {
             if options.name == nil {

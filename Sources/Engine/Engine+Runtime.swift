@@ -2,6 +2,7 @@ internal import CSpawn
 internal import FoundationEssentials
 internal import Glibc
 internal import Logging
+internal import Synchronization
 
 extension Engine {
     var runc: Runc { Runc(path: options.runtimePath, root: runcRoot) }
@@ -72,10 +73,12 @@ extension Engine {
         try await mountLocked(&record)
         do {
             let user = try OCISpec.resolveUser(record.config.user, rootfs: paths.merged)
-            let spec = OCISpec.make(config: record.config, rootfs: paths.merged, user: user, bundle: paths.bundle)
-            try FileSystem.makeDirectories(paths.bundle)
+            let spec = OCISpec.make(
+                config: record.config, rootfs: paths.merged, user: user, bundle: paths.bundle,
+                seccomp: try seccompFilter(for: record.config))
+            try FileSystem.makeDirectories(paths.bundle, mode: 0o700)
             try OCISpec.writeNetworkFiles(config: record.config, bundle: paths.bundle)
-            try FileSystem.write(paths.configJSON, try spec.encoded())
+            try FileSystem.write(paths.configJSON, try spec.encoded(), mode: 0o600)
             exits.clear(id)
             unlink(paths.pidFile)
             let pid = try await launchConmon(record.config, paths)
@@ -93,6 +96,9 @@ extension Engine {
             throw error
         }
     }
+
+    /// How long conmon may take to report a created container.
+    static let syncPipeTimeout: Duration = .seconds(60)
 
     /// Starts conmon (which runs `runc create`) and returns the container's pid.
     private func launchConmon(_ config: ContainerConfig, _ paths: ContainerPaths) async throws(EngineError) -> Int32 {
@@ -124,11 +130,23 @@ extension Engine {
         }
         close(sync[1])
         let reader = sync[0]
+        // conmon answers on the sync pipe once runc has made the container; a runtime that hangs instead (a
+        // stuck mount, a hook) must not hold the container's lock for ever.
+        let limit = Self.syncPipeTimeout
         let bytes = try await Offload.run { () throws(EngineError) -> [UInt8] in
             defer { close(reader) }
             var data: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 4096)
+            let deadline = ContinuousClock.now + limit
             while !data.contains(UInt8(ascii: "}")) {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else {
+                    kill(conmon, SIGKILL)
+                    throw .runtimeError("conmon did not report the container within \(limit)")
+                }
+                var entry = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+                let milliseconds = Int32(clamping: left.components.seconds * 1000 + 1)
+                if poll(&entry, 1, milliseconds) <= 0 { continue }
                 let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
@@ -214,5 +232,29 @@ extension Engine {
         // Exec sessions cannot outlive the container's processes.
         for session in try store.execSessions(of: id) { try store.deleteExecSession(session.id) }
         try store.saveState(record.config, record.state, event: .died, attributes: ["exitCode": String(code)])
+    }
+}
+
+extension Engine {
+    /// The seccomp filter a container runs under: containers-common's profile (or the container's own) for the
+    /// default capabilities, or none for `unconfined`. A missing default profile fails the start rather than
+    /// running a container without a filter.
+    func seccompFilter(for config: ContainerConfig) throws(EngineError) -> OCISeccomp? {
+        if config.seccompProfile == "unconfined" { return nil }
+        let path = config.seccompProfile ?? options.seccompProfilePath
+        let profile: SeccompProfile
+        if let cached = seccompProfiles.withLock({ $0[path] }) {
+            profile = cached
+        } else {
+            do {
+                profile = try SeccompProfile.load(path: path)
+            } catch {
+                throw .runtimeError(
+                    "cannot read the seccomp profile \(path) (\(error.message)); install containers-common's or "
+                        + "create the container with seccomp unconfined")
+            }
+            seccompProfiles.withLock { $0[path] = profile }
+        }
+        return profile.spec(capabilities: Set(OCISpec.defaultCapabilities))
     }
 }

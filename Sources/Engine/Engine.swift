@@ -18,6 +18,8 @@ public final class Engine: Sendable {
     let logger: Logger
     /// Containers whose restart by their policy is scheduled in this process.
     let pendingRestarts = Mutex<Set<String>>([])
+    /// Seccomp profiles read so far, by path.
+    let seccompProfiles = Mutex<[String: SeccompProfile]>([:])
 
     /// Paths of the run root.
     var runcRoot: String { options.runRoot + "/runc" }
@@ -31,6 +33,10 @@ public final class Engine: Sendable {
         self.options = options
         self.logger = options.logger
         if options.subreaper { ChildProcesses.becomeSubreaper() }
+        // No one but root may enter the roots: below them lie image layers (setuid files, device nodes), running
+        // containers' trees and their configurations.
+        try FileSystem.makePrivateDirectory(options.storageRoot)
+        try FileSystem.makePrivateDirectory(options.runRoot)
         for path in [
             options.storageRoot + "/containers", options.runRoot + "/locks", options.runRoot + "/runc",
             options.runRoot + "/exits", options.runRoot + "/s",

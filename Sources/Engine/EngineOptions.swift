@@ -19,6 +19,8 @@ public struct EngineOptions: Sendable {
     /// The program (and its first arguments) conmon runs when a container's process ends, with the container's id
     /// appended; it records the exit in the store while no engine process watches (the service's own cleanup mode).
     public var exitCommand: [String]?
+    /// containers-common's seccomp profile, every container's default filter.
+    public var seccompProfilePath: String = SeccompProfile.defaultPath
     /// Whether this engine records exits as they happen, cleans up and applies restart policies: the service's
     /// engine does; one opened to handle a single exit does not.
     public var handlesExits: Bool

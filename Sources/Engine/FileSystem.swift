@@ -14,6 +14,24 @@ enum FileSystem {
         if mkdir(path, mode) != 0 && errno != EEXIST { throw .system("mkdir \(path)", errno) }
     }
 
+    /// Makes `path` a directory only root can enter (0700, owned by this process's user), creating it and its
+    /// parents (0755) when missing, and tightening one that exists with a looser mode. Refuses a symbolic link or
+    /// a directory someone else owns.
+    static func makePrivateDirectory(_ path: String) throws(EngineError) {
+        let parent = NSStringPath(path).parent
+        if !parent.isEmpty && parent != path { try makeDirectories(parent) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .system("mkdir \(path)", errno) }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw .system("stat \(path)", errno) }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw .invalidArgument("path", "\(path) is not a directory (a symbolic link is refused)")
+        }
+        guard info.st_uid == geteuid() else {
+            throw .invalidArgument("path", "\(path) belongs to uid \(info.st_uid), not to this service's user")
+        }
+        if info.st_mode & 0o077 != 0 && chmod(path, 0o700) != 0 { throw .system("chmod \(path)", errno) }
+    }
+
     /// Whether anything exists at `path` (a dangling symlink counts).
     static func exists(_ path: String) -> Bool {
         var st = stat()
@@ -33,11 +51,12 @@ enum FileSystem {
         guard rename(temporary, path) == 0 else { throw .system("rename \(path)", errno) }
     }
 
-    /// Writes `bytes` to `path`, replacing it.
+    /// Writes `bytes` to `path`, replacing it; the file gets `mode` even when it existed.
     static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(EngineError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .system("open \(path)", errno) }
         defer { close(fd) }
+        guard fchmod(fd, mode) == 0 else { throw .system("chmod \(path)", errno) }
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }

@@ -2,60 +2,89 @@ internal import FoundationEssentials
 internal import Glibc
 
 extension ImageStore {
-    private static func decodeJSON<T: Decodable>(_ type: T.Type, _ path: String) throws(EngineError) -> T {
-        let bytes = try FileSystem.read(path)
+    /// The size past which a manifest, an index or an image config is refused.
+    static let metadataLimit = 8 << 20
+    /// How deep indexes may nest, and how many manifests one load may hold.
+    static let indexDepthLimit = 8
+    static let manifestLimit = 1000
+
+    private static func decode<T: Decodable>(
+        _ type: T.Type, _ bytes: [UInt8], _ what: String
+    ) throws(EngineError)
+        -> T
+    {
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch {
-            throw .invalidArgument("image", "cannot parse \(path): \(error)")
+            throw .invalidArgument("image", "cannot parse \(what): \(error)")
         }
     }
 
-    private static func blobPath(_ layout: String, _ digest: String) throws(EngineError) -> String {
+    /// A metadata file of a layout or an extracted archive: a regular file below `root`, reached through no
+    /// symbolic link, of bounded size.
+    private static func metadata(_ relative: String, in root: String) throws(EngineError) -> [UInt8] {
+        try SafeFile.read(relative, beneath: root, .noSymlinks, limit: metadataLimit)
+    }
+
+    /// A blob of a layout whose bytes must have `digest`.
+    private static func verifiedBlob(
+        _ layout: String, _ digest: String, _ what: String
+    ) throws(EngineError)
+        -> [UInt8]
+    {
+        let bytes = try metadata(try blobPath(digest), in: layout)
+        guard SHA256Digest.digest(of: bytes) == digest else {
+            throw .invalidArgument("image", "\(what) \(digest) does not match its digest")
+        }
+        return bytes
+    }
+
+    private static func blobPath(_ digest: String) throws(EngineError) -> String {
         let parts = digest.split(separator: ":", maxSplits: 1)
         guard parts.count == 2, parts[0] == "sha256", parts[1].count == 64, parts[1].allSatisfy(\.isHexDigit) else {
             throw .invalidArgument("digest", "\(digest) is not a sha256 digest")
         }
-        return "\(layout)/blobs/sha256/\(parts[1])"
+        return "blobs/sha256/\(parts[1])"
     }
 
     /// Loads every image of the OCI image layout at `layout`; `name` tags them when they carry no ref name.
     func loadOCILayout(_ layout: String, name: String?) throws(EngineError) -> [ImageRecord] {
-        guard FileSystem.exists(layout + "/oci-layout") else {
+        // Only regular files and directories are taken from a layout, and nothing through a symbolic link.
+        guard (try? Self.metadata("oci-layout", in: layout)) != nil else {
             throw .invalidArgument("path", "\(layout) is not an OCI image layout")
         }
-        let index = try Self.decodeJSON(OCIImageFormat.Index.self, layout + "/index.json")
+        let index = try Self.decode(
+            OCIImageFormat.Index.self, try Self.metadata("index.json", in: layout), "\(layout)/index.json")
         var images: [ImageRecord] = []
-        var pending = index.manifests
+        var pending = index.manifests.map { (descriptor: $0, depth: 0) }
+        var seen = 0
         while !pending.isEmpty {
-            let descriptor = pending.removeFirst()
-            let path = try Self.blobPath(layout, descriptor.digest)
+            let (descriptor, depth) = pending.removeFirst()
+            seen += 1
+            guard seen <= Self.manifestLimit else {
+                throw .invalidArgument("image", "the layout lists more than \(Self.manifestLimit) manifests")
+            }
             if let type = descriptor.mediaType, OCIImageFormat.indexTypes.contains(type) {
-                pending += try Self.decodeJSON(OCIImageFormat.Index.self, path).manifests
+                guard depth < Self.indexDepthLimit else {
+                    throw .invalidArgument("image", "indexes nest deeper than \(Self.indexDepthLimit)")
+                }
+                let bytes = try Self.verifiedBlob(layout, descriptor.digest, "index")
+                let nested = try Self.decode(OCIImageFormat.Index.self, bytes, "index \(descriptor.digest)")
+                pending += nested.manifests.map { (descriptor: $0, depth: depth + 1) }
                 continue
             }
-            let manifestBytes = try FileSystem.read(path)
-            guard SHA256Digest.digest(of: manifestBytes) == descriptor.digest else {
-                throw .invalidArgument("image", "manifest \(descriptor.digest) does not match its digest")
-            }
-            let manifest = try Self.decodeJSON(OCIImageFormat.Manifest.self, path)
-            let configBytes = try FileSystem.read(try Self.blobPath(layout, manifest.config.digest))
-            guard SHA256Digest.digest(of: configBytes) == manifest.config.digest else {
-                throw .invalidArgument("image", "config \(manifest.config.digest) does not match its digest")
-            }
-            let config: OCIImageFormat.ImageConfig
-            do {
-                config = try JSONDecoder().decode(OCIImageFormat.ImageConfig.self, from: Data(configBytes))
-            } catch {
-                throw .invalidArgument("image", "bad image config: \(error)")
-            }
+            let manifestBytes = try Self.verifiedBlob(layout, descriptor.digest, "manifest")
+            let manifest = try Self.decode(
+                OCIImageFormat.Manifest.self, manifestBytes, "manifest \(descriptor.digest)")
+            let configBytes = try Self.verifiedBlob(layout, manifest.config.digest, "config")
+            let config = try Self.decode(OCIImageFormat.ImageConfig.self, configBytes, "the image config")
             guard config.rootfs.diff_ids.count == manifest.layers.count else {
                 throw .invalidArgument(
                     "image", "manifest has \(manifest.layers.count) layers, config \(config.rootfs.diff_ids.count)")
             }
             for (layer, diffID) in zip(manifest.layers, config.rootfs.diff_ids) {
                 try ensureLayer(
-                    blob: try Self.blobPath(layout, layer.digest), diffID: diffID, compressedDigest: layer.digest)
+                    blob: try Self.blobPath(layer.digest), in: layout, diffID: diffID, compressedDigest: layer.digest)
             }
             var names: [String] = []
             if let ref = descriptor.annotations?["org.opencontainers.image.ref.name"] {
@@ -79,28 +108,28 @@ extension ImageStore {
     func load(_ path: String, name: String?) throws(EngineError) -> [ImageRecord] {
         if FileSystem.isDirectory(path) { return try loadOCILayout(path, name: name) }
         guard FileSystem.exists(path) else { throw .invalidArgument("path", "\(path) does not exist") }
+        // Read once, regular files only, into the store: a FIFO or a device cannot stall or flood the load.
+        let copy = try privateCopy(of: path, beneath: "/", expecting: nil, resolution: .inRoot)
+        defer { unlink(copy) }
         let temporary = try temporaryDirectory()
         defer { try? FileSystem.removeTree(temporary) }
-        try LayerArchive.extract(path, into: temporary, whiteouts: .none)
+        try LayerArchive.extract(copy, into: temporary, whiteouts: .none)
         if FileSystem.exists(temporary + "/oci-layout") { return try loadOCILayout(temporary, name: name) }
         if FileSystem.exists(temporary + "/manifest.json") { return try loadDockerArchive(temporary, name: name) }
         throw .invalidArgument("path", "\(path) is neither an oci-archive nor a docker-archive")
     }
 
     private func loadDockerArchive(_ directory: String, name: String?) throws(EngineError) -> [ImageRecord] {
-        let entries = try Self.decodeJSON([OCIImageFormat.DockerManifestEntry].self, directory + "/manifest.json")
+        let entries = try Self.decode(
+            [OCIImageFormat.DockerManifestEntry].self, try Self.metadata("manifest.json", in: directory),
+            "manifest.json")
         var images: [ImageRecord] = []
         for entry in entries {
             guard let configName = LayerArchive.sanitize(entry.Config) else {
                 throw .invalidArgument("image", "config path \(entry.Config) leaves the archive")
             }
-            let configBytes = try FileSystem.read(directory + "/" + configName)
-            let config: OCIImageFormat.ImageConfig
-            do {
-                config = try JSONDecoder().decode(OCIImageFormat.ImageConfig.self, from: Data(configBytes))
-            } catch {
-                throw .invalidArgument("image", "bad image config: \(error)")
-            }
+            let configBytes = try Self.metadata(configName, in: directory)
+            let config = try Self.decode(OCIImageFormat.ImageConfig.self, configBytes, "the image config")
             guard config.rootfs.diff_ids.count == entry.Layers.count else {
                 throw .invalidArgument("image", "layer count does not match the config")
             }
@@ -108,7 +137,7 @@ extension ImageStore {
                 guard let layerName = LayerArchive.sanitize(layer) else {
                     throw .invalidArgument("image", "layer path \(layer) leaves the archive")
                 }
-                try ensureLayer(blob: directory + "/" + layerName, diffID: diffID, compressedDigest: nil)
+                try ensureLayer(blob: layerName, in: directory, diffID: diffID, compressedDigest: nil)
             }
             var names: [String] = []
             for tag in entry.RepoTags ?? [] { names.append(try Self.normalizedName(tag)) }
@@ -123,8 +152,11 @@ extension ImageStore {
     /// Imports a root filesystem tarball as a one-layer image (as `podman import`).
     func importRootfs(_ path: String, name: String?, config: ImageRunConfig) throws(EngineError) -> ImageRecord {
         guard FileSystem.exists(path) else { throw .invalidArgument("path", "\(path) does not exist") }
-        let (diffID, _) = try LayerArchive.uncompressedDigest(of: path)
-        try ensureLayer(blob: path, diffID: diffID, compressedDigest: nil)
+        // The tarball is copied into the store first: what is hashed is what is extracted.
+        let copy = try privateCopy(of: path, beneath: "/", expecting: nil, resolution: .inRoot)
+        defer { unlink(copy) }
+        let (diffID, _) = try LayerArchive.uncompressedDigest(of: copy)
+        try ensureLayer(copy: copy, diffID: diffID, compressedDigest: nil)
         let created = Date().formatted(.iso8601)
         let imageConfig = OCIImageFormat.ImageConfig(
             created: created, architecture: "amd64", os: "linux", config: config,

@@ -49,18 +49,77 @@ final class ImageStore: Sendable {
         return path
     }
 
-    /// Makes sure the layer `diffID` is extracted: verifies the blob (when `compressedDigest` is given) and its
-    /// uncompressed digest, extracts it with overlay whiteouts, and records it. Returns the uncompressed size.
-    @discardableResult
-    func ensureLayer(blob: String, diffID: String, compressedDigest: String?) throws(EngineError) -> Int64 {
-        if try store.hasLayer(diffID), FileSystem.isDirectory(layerPath(diffID)) { return 0 }
-        if let compressedDigest {
-            let actual = try SHA256Digest.digest(ofFile: blob)
-            guard actual == compressedDigest else {
-                throw .invalidArgument("layer", "blob \(compressedDigest) has digest \(actual)")
+    /// Copies the regular file `relative` below `root` (opened once, through no symbolic link, non-blocking) into
+    /// the store's own temporary directory, and checks the copy's digest against `expecting` while copying.
+    /// Everything after works on the copy, which nobody but root can change.
+    func privateCopy(
+        of relative: String, beneath root: String, expecting digest: String?,
+        resolution: SafeFile.Resolution = .noSymlinks
+    ) throws(EngineError) -> String {
+        let (source, _) = try SafeFile.openRegular(relative, beneath: root, resolution)
+        defer { close(source) }
+        let copy = self.root + "/tmp/" + Identifier.random().prefix(16) + ".blob"
+        let target = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard target >= 0 else { throw .system("create \(copy)", errno) }
+        var sha = SHA256Digest()
+        var buffer = [UInt8](repeating: 0, count: 1 << 18)
+        do throws(EngineError) {
+            defer { close(target) }
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    throw EngineError.system("read \(relative)", errno)
+                }
+                if n == 0 { break }
+                let failure = buffer.withUnsafeBytes { bytes -> Int32 in
+                    let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<n])
+                    sha.update(chunk)
+                    var offset = 0
+                    while offset < n {
+                        let w = write(target, chunk.baseAddress! + offset, n - offset)
+                        if w < 0 {
+                            if errno == EINTR { continue }
+                            return errno
+                        }
+                        offset += w
+                    }
+                    return 0
+                }
+                if failure != 0 { throw EngineError.system("write \(copy)", failure) }
             }
+            let actual = "sha256:" + sha.finalizeHex()
+            if let digest, actual != digest {
+                throw EngineError.invalidArgument("layer", "blob \(digest) has digest \(actual)")
+            }
+        } catch {
+            unlink(copy)
+            throw error
         }
-        let (uncompressed, size) = try LayerArchive.uncompressedDigest(of: blob)
+        return copy
+    }
+
+    /// Makes sure the layer `diffID` is extracted from the blob `relative` below `root`: copied into the store
+    /// (and verified against `compressedDigest` when given), then as ``ensureLayer(copy:diffID:compressedDigest:)``.
+    @discardableResult
+    func ensureLayer(
+        blob relative: String, in root: String, diffID: String, compressedDigest: String?
+    )
+        throws(EngineError) -> Int64
+    {
+        if try store.hasLayer(diffID), FileSystem.isDirectory(layerPath(diffID)) { return 0 }
+        let copy = try privateCopy(of: relative, beneath: root, expecting: compressedDigest)
+        defer { unlink(copy) }
+        return try ensureLayer(copy: copy, diffID: diffID, compressedDigest: compressedDigest)
+    }
+
+    /// Makes sure the layer `diffID` is extracted from `copy`, a blob in the store's own temporary directory:
+    /// checks its uncompressed digest, extracts it with overlay whiteouts, and records it. Returns the
+    /// uncompressed size.
+    @discardableResult
+    func ensureLayer(copy: String, diffID: String, compressedDigest: String?) throws(EngineError) -> Int64 {
+        if try store.hasLayer(diffID), FileSystem.isDirectory(layerPath(diffID)) { return 0 }
+        let (uncompressed, size) = try LayerArchive.uncompressedDigest(of: copy)
         guard uncompressed == diffID else {
             throw .invalidArgument("layer", "layer \(diffID) has uncompressed digest \(uncompressed)")
         }
@@ -68,7 +127,7 @@ final class ImageStore: Sendable {
         let staging = final + ".tmp-" + Identifier.random().prefix(12)
         try FileSystem.makeDirectories(staging + "/diff")
         do {
-            try LayerArchive.extract(blob, into: staging + "/diff", whiteouts: .overlay)
+            try LayerArchive.extract(copy, into: staging + "/diff", whiteouts: .overlay)
         } catch {
             try? FileSystem.removeTree(staging)
             throw error

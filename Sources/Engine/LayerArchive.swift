@@ -68,6 +68,33 @@ enum LayerArchive {
         }
     }
 
+    /// Removes extended attributes in the `trusted.overlay.` namespace from an entry: only the engine's own
+    /// whiteout handling may make overlayfs metadata (an opaque or redirect attribute from a layer could hide or
+    /// redirect files of the layers below).
+    static func dropOverlayAttributes(_ entry: OpaquePointer) {
+        guard archive_entry_xattr_reset(entry) > 0 else { return }
+        var kept: [(String, [UInt8])] = []
+        var dropped = false
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK {
+            guard let name else { continue }
+            let text = String(cString: name)
+            if text.hasPrefix("trusted.overlay.") {
+                dropped = true
+                continue
+            }
+            let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+            kept.append((text, bytes))
+        }
+        guard dropped else { return }
+        archive_entry_xattr_clear(entry)
+        for (text, bytes) in kept {
+            bytes.withUnsafeBytes { archive_entry_xattr_add_entry(entry, text, $0.baseAddress, $0.count) }
+        }
+    }
+
     /// Extracts the (possibly compressed) tar at `path` into `directory`, treating whiteouts per `whiteouts`.
     static func extract(_ path: String, into directory: String, whiteouts: WhiteoutMode) throws(EngineError) {
         guard let reader = archive_read_new() else { throw .internalError("archive_read_new") }
@@ -80,8 +107,8 @@ enum LayerArchive {
         let flags =
             ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_XATTR
             | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_UNLINK
+        // No user or group lookup: owners are the numeric ids the archive records, never the host's names.
         archive_write_disk_set_options(writer, flags)
-        archive_write_disk_set_standard_lookup(writer)
         try check(reader, archive_read_open_filename(reader, path, 1 << 18), "open \(path)")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
         defer { buffer.deallocate() }
@@ -99,6 +126,14 @@ enum LayerArchive {
             let parentRelative = name.contains("/") ? String(name[..<name.lastIndex(of: "/")!]) : ""
             let parent = parentRelative.isEmpty ? directory : directory + "/" + parentRelative
             if whiteouts != .none && base.hasPrefix(".wh.") {
+                let hidden = String(base.dropFirst(4))
+                guard
+                    base == ".wh..wh..opq"
+                        || (!hidden.isEmpty && hidden != "." && hidden != ".."
+                            && !hidden.hasPrefix(".wh."))
+                else {
+                    throw .invalidArgument("layer", "whiteout \(name) names nothing a whiteout can hide")
+                }
                 // A whiteout must not reach through a symlink the archive planted (etc -> /host/etc).
                 try refuseSymlinks(in: parentRelative, below: directory)
                 try FileSystem.makeDirectories(parent)
@@ -119,6 +154,7 @@ enum LayerArchive {
                 }
                 continue
             }
+            Self.dropOverlayAttributes(entry)
             archive_entry_set_pathname(entry, directory + "/" + name)
             if let link = archive_entry_hardlink(entry) {
                 guard let target = sanitize(String(cString: link)) else {
@@ -150,8 +186,8 @@ enum LayerArchive {
         try check(writer, archive_write_open_fd(writer, fd), "open output")
         guard let disk = archive_read_disk_new() else { throw .internalError("archive_read_disk_new") }
         defer { archive_read_free(disk) }
+        // Links are archived as links; owners as the container's numeric ids (no lookup in the host's files).
         archive_read_disk_set_symlink_physical(disk)
-        archive_read_disk_set_standard_lookup(disk)
         try check(disk, archive_read_disk_open(disk, directory), "open \(directory)")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
         defer { buffer.deallocate() }
@@ -161,6 +197,8 @@ enum LayerArchive {
             archive_entry_clear(entry)
             let rc = archive_read_next_header2(disk, entry)
             if rc == ARCHIVE_EOF { break }
+            // An entry that vanished while the walk reached it (a running container changes its tree).
+            if rc == ARCHIVE_FAILED { continue }
             try check(disk, rc, "walk \(directory)")
             archive_read_disk_descend(disk)
             guard let raw = archive_entry_pathname(entry) else { continue }
@@ -174,14 +212,25 @@ enum LayerArchive {
             if archive_entry_size(entry) > 0
                 && (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFREG)
             {
-                let file = open(full, O_RDONLY | O_CLOEXEC)
-                guard file >= 0 else { throw .system("open \(full)", errno) }
-                defer { close(file) }
-                while true {
-                    let n = read(file, buffer.baseAddress, buffer.count)
-                    if n <= 0 { break }
-                    let w = archive_write_data(writer, buffer.baseAddress, n)
-                    if w < 0 { try check(writer, Int32(w), "write \(relative)") }
+                // The data comes from the inode the walk listed, opened beneath the tree through no symbolic
+                // link: a container that swaps a directory for a link meanwhile cannot point the export at a
+                // host file. A file that changed so gets no data (the archive pads it with zeros).
+                if let file = try? SafeFile.openRegular(relative, beneath: directory, .noSymlinks) {
+                    defer { close(file.fd) }
+                    var info = stat()
+                    if fstat(file.fd, &info) == 0, UInt64(info.st_ino) == UInt64(archive_entry_ino64(entry)),
+                        UInt64(info.st_dev) == UInt64(archive_entry_dev(entry))
+                    {
+                        var left = Int(archive_entry_size(entry))
+                        while left > 0 {
+                            let n = read(file.fd, buffer.baseAddress, min(buffer.count, left))
+                            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                            if n <= 0 { break }
+                            let w = archive_write_data(writer, buffer.baseAddress, n)
+                            if w < 0 { try check(writer, Int32(w), "write \(relative)") }
+                            left -= n
+                        }
+                    }
                 }
             }
         }

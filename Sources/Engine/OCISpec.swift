@@ -80,6 +80,7 @@ struct OCISpec: Encodable {
         var cgroupsPath: String
         var maskedPaths: [String]
         var readonlyPaths: [String]
+        var seccomp: OCISeccomp?
     }
 
     var ociVersion = "1.0.2-dev"
@@ -113,7 +114,10 @@ struct OCISpec: Encodable {
     }
 
     /// The spec for a container whose root filesystem is at `rootfs`, running as `user`.
-    static func make(config: ContainerConfig, rootfs: String, user: User, bundle: String) -> OCISpec {
+    /// `seccomp` is the filter the process runs under (nil: none, when the container asked for `unconfined`).
+    static func make(
+        config: ContainerConfig, rootfs: String, user: User, bundle: String, seccomp: OCISeccomp? = nil
+    ) -> OCISpec {
         let capabilities = Capabilities(
             bounding: defaultCapabilities, effective: defaultCapabilities, permitted: defaultCapabilities)
         var env = config.environment
@@ -126,7 +130,7 @@ struct OCISpec: Encodable {
                 clampedRlimit("RLIMIT_NOFILE", 7, wanted: 1_048_576),
                 clampedRlimit("RLIMIT_NPROC", 6, wanted: 4_194_304),
             ],
-            noNewPrivileges: false)
+            noNewPrivileges: config.noNewPrivileges ?? false)
         var mounts = [
             Mount(destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"]),
             Mount(
@@ -168,7 +172,7 @@ struct OCISpec: Encodable {
         if let cpus = config.limits.cpus { resources.cpu = CPU(quota: Int64(cpus * 100_000), period: 100_000) }
         let linux = Linux(
             namespaces: namespaces, resources: resources, cgroupsPath: "/podlink/" + config.id,
-            maskedPaths: maskedPaths, readonlyPaths: readonlyPaths)
+            maskedPaths: maskedPaths, readonlyPaths: readonlyPaths, seccomp: seccomp)
         return OCISpec(
             process: process, root: Root(path: rootfs, readonly: config.readOnlyRootfs), hostname: config.hostname,
             mounts: mounts, linux: linux)
@@ -185,11 +189,25 @@ struct OCISpec: Encodable {
         try FileSystem.write(bundle + "/resolv.conf", resolv)
     }
 
+    /// The size past which a container's /etc/passwd or /etc/group is refused.
+    static let accountFileLimit = 4 << 20
+
+    /// A container's account file (`etc/passwd`, `etc/group`), opened inside its root (its links cannot lead to
+    /// the host's files), regular files only and size-capped; empty when it has none.
+    static func accountFile(_ name: String, rootfs: String) throws(EngineError) -> String {
+        do {
+            let bytes = try SafeFile.read(name, beneath: rootfs, .inRoot, limit: accountFileLimit)
+            return String(decoding: bytes, as: UTF8.self)
+        } catch  where error.code == .internalError {
+            return ""
+        }
+    }
+
     /// Resolves `user[:group]` (names or numbers) against the root filesystem's /etc/passwd and /etc/group.
     static func resolveUser(_ spec: String, rootfs: String) throws(EngineError) -> User {
         if spec.isEmpty { return User(uid: 0, gid: 0) }
         let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-        let passwd = FileSystem.readText(rootfs + "/etc/passwd") ?? ""
+        let passwd = try accountFile("etc/passwd", rootfs: rootfs)
         var uid: UInt32
         var gid: UInt32 = 0
         if let number = UInt32(parts[0]) {
@@ -211,7 +229,7 @@ struct OCISpec: Encodable {
             if let number = UInt32(parts[1]) {
                 gid = number
             } else {
-                let group = FileSystem.readText(rootfs + "/etc/group") ?? ""
+                let group = try accountFile("etc/group", rootfs: rootfs)
                 guard let line = group.split(separator: "\n").first(where: { $0.hasPrefix(parts[1] + ":") }) else {
                     throw .invalidArgument("user", "no group \(parts[1]) in the container's /etc/group")
                 }

@@ -56,7 +56,8 @@ extension IoPodlink.ContainerConfig {
             mounts: config.mounts.map(IoPodlink.Mount.init), memory: config.limits.memoryBytes.map(Int.init),
             pids: config.limits.pids.map(Int.init), cpus: config.limits.cpus, stopSignal: Int(config.stopSignal),
             stopTimeout: Int(config.stopTimeout), readOnly: config.readOnlyRootfs, dependencies: config.dependencies,
-            restart: config.restartPolicy?.description ?? "no")
+            restart: config.restartPolicy?.description ?? "no", seccomp: config.seccompProfile ?? "default",
+            noNewPrivileges: config.noNewPrivileges ?? false)
     }
 }
 

@@ -86,7 +86,8 @@ extension EngineService {
             limits: ResourceLimits(memoryBytes: memory.map(Int64.init), pids: pids.map(Int64.init), cpus: create.cpus),
             stopSignal: create.stopSignal.map(Int32.init), stopTimeout: timeout.map { UInt32(clamping: $0) },
             readOnlyRootfs: create.readOnly ?? false, dependencies: create.dependencies ?? [],
-            restartPolicy: create.restart)
+            restartPolicy: create.restart, seccompProfile: create.seccomp,
+            noNewPrivileges: create.noNewPrivileges ?? false)
         let id = try await engineCall { () throws(EngineError) in try await engine.createContainer(options) }
         return .init(container: id)
     }

@@ -7,6 +7,13 @@ public struct VarlinkPeer: Sendable, Hashable {
     /// The peer's group id.
     public var gid: UInt32
 
+    /// A peer whose credentials are unknown (a TCP connection, or a socket that would not say): uid and gid -1,
+    /// which no user or group has.
+    public static let unidentified = VarlinkPeer(pid: 0, uid: .max, gid: .max)
+
+    /// Whether the credentials are known.
+    public var isIdentified: Bool { self != .unidentified }
+
     /// Creates peer credentials.
     public init(pid: Int32, uid: UInt32, gid: UInt32) {
         self.pid = pid

@@ -1,4 +1,5 @@
 import CVarlink
+import Dispatch
 public import Logging
 public import NIOCore
 public import NIOPosix
@@ -192,8 +193,10 @@ public final class VarlinkServer: Sendable {
         await serve(connection, peer: await Self.peerCredentials(of: connection.channel))
     }
 
-    static func peerCredentials(of channel: any Channel) async -> VarlinkPeer? {
-        guard let provider = channel as? any SocketOptionProvider else { return nil }
+    /// The peer's credentials; ``VarlinkPeer/unidentified`` where the socket has none (TCP) or they cannot be read,
+    /// so that an authorizer fails closed. Only bridge mode has no peer (nil).
+    static func peerCredentials(of channel: any Channel) async -> VarlinkPeer {
+        guard let provider = channel as? any SocketOptionProvider else { return .unidentified }
         struct Credentials { var pid: Int32 = 0; var uid: UInt32 = 0; var gid: UInt32 = 0 }
         do {
             let credentials: Credentials = try await provider.unsafeGetSocketOption(
@@ -201,7 +204,7 @@ public final class VarlinkServer: Sendable {
             ).get()
             return VarlinkPeer(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
         } catch {
-            return nil
+            return .unidentified
         }
     }
 
@@ -232,6 +235,12 @@ public final class VarlinkServer: Sendable {
 
     private func serve(_ connection: Accepted, peer: VarlinkPeer?) async {
         let channel = connection.channel
+        // Decided once per connection, from the peer alone, on a thread outside the cooperative pool (an
+        // authorizer may look up users and groups).
+        let service = self.service
+        let authorized = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: service.authorize(peer)) }
+        }
         guard register(channel) else {
             try? await connection.executeThenClose { _, _ in }
             return
@@ -240,7 +249,8 @@ public final class VarlinkServer: Sendable {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let processing = Task {
-                    try await self.process(inbound: inbound, outbound: outbound, channel: channel, peer: peer)
+                    try await self.process(
+                        inbound: inbound, outbound: outbound, channel: channel, peer: peer, authorized: authorized)
                 }
                 // A peer that goes away cancels the call it is waiting for.
                 channel.closeFuture.whenComplete { _ in processing.cancel() }
@@ -259,7 +269,7 @@ public final class VarlinkServer: Sendable {
 
     private func process(
         inbound: NIOAsyncChannelInboundStream<[[UInt8]]>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        channel: any Channel, peer: VarlinkPeer?
+        channel: any Channel, peer: VarlinkPeer?, authorized: Bool
     ) async throws {
         let replies = ReplyBuffer(outbound: outbound, allocator: channel.allocator)
         var iterator = inbound.makeAsyncIterator()
@@ -268,7 +278,8 @@ public final class VarlinkServer: Sendable {
             for message in batch {
                 let upgrade: VarlinkService.UpgradeHandler?
                 do {
-                    upgrade = try await service.handle(message: message, peer: peer) { reply, continues in
+                    upgrade = try await service.handle(message: message, peer: peer, authorized: authorized) {
+                        reply, continues in
                         try await replies.add(reply, flush: continues)
                     }
                 } catch let error as VarlinkMessage.MalformedMessage {

@@ -60,17 +60,23 @@ public final class VarlinkService: Sendable {
         public var description: String
     }
 
+    /// Whether `peer` may call (the authorizer's answer; everyone without one).
+    public func authorize(_ peer: VarlinkPeer?) -> Bool {
+        authorizer?(peer) ?? true
+    }
+
     /// Handles one message: decodes the call, dispatches it, and sends its reply or error through `send` (nothing
-    /// for `oneway`). Returns what to run with the connection when the call upgraded it.
+    /// for `oneway`). `authorized` is the decision taken for the connection (asked of the authorizer when nil).
+    /// Returns what to run with the connection when the call upgraded it.
     /// Throws `VarlinkMessage.MalformedMessage` or `UndeclaredError` when the connection must be closed.
     public func handle(
-        message: [UInt8], peer: VarlinkPeer?,
+        message: [UInt8], peer: VarlinkPeer?, authorized: Bool? = nil,
         send: @escaping @Sendable (_ reply: [UInt8], _ continues: Bool) async throws -> Void
     ) async throws -> UpgradeHandler? {
         let header = try VarlinkMessage.decodeCallHeader(message)
         let call: VarlinkServerCall
         do {
-            if let authorizer, !authorizer(peer) { throw VarlinkError.permissionDenied }
+            guard authorized ?? authorize(peer) else { throw VarlinkError.permissionDenied }
             let (interface, member) = try Self.split(header.method)
             guard let handler = handlers[interface] else { throw VarlinkError.interfaceNotFound(interface) }
             call = VarlinkServerCall(

@@ -73,6 +73,11 @@ struct CreateOptions: ParsableArguments {
             valueName: "policy"))
     var restart: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Security options: seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges.", valueName: "option"))
+    var securityOpt: [String] = []
+
     @Argument(
         parsing: .captureForPassthrough,
         help: ArgumentHelp("The image, then the command and its arguments.", valueName: "IMAGE [COMMAND [ARG...]]"))
@@ -113,6 +118,16 @@ struct CreateOptions: ParsableArguments {
         create.workdir = workdir
         create.user = user
         create.restart = restart
+        for option in securityOpt {
+            let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+            switch (parts[0], parts.count > 1 ? parts[1] : nil) {
+            case ("seccomp", let value?): create.seccomp = value
+            case ("no-new-privileges", nil), ("no-new-privileges", "true"): create.noNewPrivileges = true
+            case ("no-new-privileges", "false"): create.noNewPrivileges = false
+            default:
+                throw CLIError("invalid --security-opt \"\(option)\": podlink knows seccomp= and no-new-privileges")
+            }
+        }
         if !label.isEmpty {
             var labels: [String: String] = [:]
             for item in label {

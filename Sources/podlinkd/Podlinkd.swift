@@ -45,12 +45,28 @@ struct Podlinkd: AsyncParsableCommand {
     var conmon: String?
     @Flag(help: "Log debug messages.")
     var debug = false
+    @Flag(
+        help: """
+            Allow an abstract (unix:@name) or TCP address. Every process that reaches such a socket can run \
+            containers as root: an abstract socket is reachable from any process in the network namespace \
+            (host-network containers included) and TCP peers carry no credentials at all.
+            """)
+    var insecureListener = false
     @Option(help: .hidden)
     var containerExited: String?
 
-    func settings() -> [String: String] {
-        guard let file = fopen(config, "r") else { return [:] }
+    /// The configuration file's settings. It names programs run as root, so it must be root's and writable by
+    /// no one else; a file that is not is refused.
+    func settings() throws -> [String: String] {
+        guard let file = fopen(config, "re") else { return [:] }
         defer { fclose(file) }
+        var info = stat()
+        guard fstat(fileno(file), &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == 0,
+            info.st_mode & 0o022 == 0
+        else {
+            throw PodlinkdError(
+                description: "\(config) must be a regular file owned by root and writable by no one else")
+        }
         var result: [String: String] = [:]
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
@@ -72,7 +88,7 @@ struct Podlinkd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "podlinkd")
-        let file = settings()
+        let file = try settings()
         let storageRoot = storageRoot ?? file["storage_root"] ?? "/var/lib/podlink"
         let runRoot = runRoot ?? file["run_root"] ?? "/run/podlink/engine"
         let runtime = runtime ?? file["runtime"] ?? "/usr/bin/runc"
@@ -87,7 +103,7 @@ struct Podlinkd: AsyncParsableCommand {
             await ExitCleanup.run(id: containerExited, options: options, address: address, logger: logger)
             return
         }
-        let policy = try PeerPolicy(groupName: group ?? file["group"])
+        let policy = try PeerPolicy(groupName: group ?? file["group"], allowsUnidentified: insecureListener)
         let listeners = try VarlinkListener.activated()
         // The socket first (the engine's run root may lie below its directory): bound now, it is ours, and a
         // service already listening there makes this one refuse to start.
@@ -95,6 +111,12 @@ struct Podlinkd: AsyncParsableCommand {
         var bound: String?
         if chosen.isEmpty && !bridge {
             let parsed = try VarlinkAddress(parsing: address)
+            if case .unix = parsed {
+            } else if !insecureListener {
+                throw PodlinkdError(
+                    description: "\(address) would let any process that reaches it act as root; "
+                        + "podlinkd listens on unix:/path sockets unless --insecure-listener is given")
+            }
             if case .unix(let path, let mode) = parsed {
                 let setup = SocketSetup(path: path, groupID: policy.groupID)
                 try setup.prepareDirectory()

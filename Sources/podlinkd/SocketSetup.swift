@@ -39,7 +39,11 @@ struct SocketSetup {
         let link = registry + "/" + name
         var info = stat()
         if stat(registry, &info) != 0 {
-            if mkdir(registry, 0o755) != 0 && errno != EEXIST { throw failure("cannot create \(registry)") }
+            var built = ""
+            for part in registry.split(separator: "/") {
+                built += "/" + part
+                if mkdir(built, 0o755) != 0 && errno != EEXIST { throw failure("cannot create \(built)") }
+            }
         }
         if lstat(link, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFLNK else { throw failure("\(link) exists and is not a symbolic link") }

@@ -107,3 +107,51 @@ enum TestImage {
         return layout
     }
 }
+
+extension TestImage {
+    /// An OCI layout at `layout` of one image whose layers are the (uncompressed) tar files `tars`.
+    static func layout(of tars: [String], at layout: String) async throws -> String {
+        try FileSystem.makeDirectories(layout + "/blobs/sha256")
+        var descriptors: [String] = []
+        var diffIDs: [String] = []
+        for tar in tars {
+            let (digest, size) = try await blob(tar, into: layout)
+            diffIDs.append("\"\(digest)\"")
+            descriptors.append(
+                "{\"digest\":\"\(digest)\",\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"size\":\(size)}")
+        }
+        try write(
+            layout + "/config.json",
+            """
+            {"architecture":"amd64","config":{"Cmd":["/bin/sh"]},"os":"linux",\
+            "rootfs":{"diff_ids":[\(diffIDs.joined(separator: ","))],"type":"layers"}}
+            """)
+        let config = try await blob(layout + "/config.json", into: layout)
+        unlink(layout + "/config.json")
+        try write(
+            layout + "/manifest.json",
+            """
+            {"config":{"digest":"\(config.digest)","mediaType":"application/vnd.oci.image.config.v1+json",\
+            "size":\(config.size)},"layers":[\(descriptors.joined(separator: ","))],\
+            "mediaType":"application/vnd.oci.image.manifest.v1+json","schemaVersion":2}
+            """)
+        let manifest = try await blob(layout + "/manifest.json", into: layout)
+        unlink(layout + "/manifest.json")
+        try write(
+            layout + "/index.json",
+            """
+            {"manifests":[{"digest":"\(manifest.digest)","mediaType":"application/vnd.oci.image.manifest.v1+json",\
+            "size":\(manifest.size)}],"schemaVersion":2}
+            """)
+        try write(layout + "/oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
+        return layout
+    }
+
+    /// Writes a tar file with python's tarfile: `script` gets `tar` (an open TarFile) and `tarfile`.
+    static func pythonTar(_ output: String, _ script: String) async throws {
+        let program =
+            "import io, sys, tarfile\ntar = tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT)\n"
+            + script + "\ntar.close()\n"
+        _ = try await sh(["/usr/bin/python3", "-c", program, output])
+    }
+}

@@ -14,6 +14,14 @@
 int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const int *fd_from, const int *fd_to,
                  size_t nfds, int new_session, const char *directory, pid_t *pid);
 
+/// openat2(2): opens `path` relative to `dirfd` with `flags` (O_CLOEXEC added) and the RESOLVE_* bits in
+/// `resolve`. Returns the fd or -errno.
+int cspawn_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
+/// RESOLVE_* values of openat2(2), for Swift.
+extern const uint64_t cspawn_resolve_beneath, cspawn_resolve_in_root, cspawn_resolve_no_symlinks,
+    cspawn_resolve_no_magiclinks;
+/// O_PATH, which Swift's Glibc module does not show.
+extern const int cspawn_o_path;
 /// pipe2 with O_CLOEXEC. Returns 0 or an errno value.
 int cspawn_pipe(int fds[2]);
 
