@@ -140,10 +140,12 @@ final class ChildProcesses: Sendable {
 
     /// Runs a program to its end and collects its output. `stdin` is written then closed, or /dev/null is given.
     func run(
-        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String] = ChildProcesses.environment
+        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String] = ChildProcesses.environment,
+        timeout: Duration? = nil
     ) async throws(EngineError) -> ProcessOutput {
         let collected = Collected()
-        let status = try await run(path, arguments, stdin: stdin, environment: environment) { stream, bytes in
+        let status = try await run(path, arguments, stdin: stdin, environment: environment, timeout: timeout) {
+            stream, bytes in
             collected.append(stream, bytes)
         }
         let (out, err) = collected.take()
@@ -163,7 +165,7 @@ final class ChildProcesses: Sendable {
     /// code. `stdin` is written (concurrently with the reading) then closed, or /dev/null is given.
     func run(
         _ path: String, _ arguments: [String], stdin: [UInt8]? = nil,
-        environment: [String] = ChildProcesses.environment,
+        environment: [String] = ChildProcesses.environment, timeout: Duration? = nil,
         output: @escaping @Sendable (Int, [UInt8]) -> Void
     ) async throws(EngineError) -> Int32 {
         var outPipe: [Int32] = [-1, -1]
@@ -191,6 +193,14 @@ final class ChildProcesses: Sendable {
             throw error
         }
         close(outPipe[1]); close(errPipe[1]); close(inPipe[0])
+        // A child past its time is killed: its exit then ends the wait below (status 137).
+        let watchdog = timeout.map { limit in
+            Task {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled { Glibc.kill(pid, SIGKILL) }
+            }
+        }
+        defer { watchdog?.cancel() }
         if let stdin {
             let fd = inPipe[1]
             Offload.thread {

@@ -5,7 +5,7 @@ internal import Logging
 internal import Synchronization
 
 extension Engine {
-    var runc: Runc { Runc(path: options.runtimePath, root: runcRoot) }
+    var runc: Runc { Runc(path: options.runtimePath, root: runcRoot, timeout: options.runtimeTimeout) }
 
     func paths(_ id: String) -> ContainerPaths { ContainerPaths(storageRoot: options.storageRoot, id: id) }
 

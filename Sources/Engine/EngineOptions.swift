@@ -19,6 +19,8 @@ public struct EngineOptions: Sendable {
     /// The program (and its first arguments) conmon runs when a container's process ends, with the container's id
     /// appended; it records the exit in the store while no engine process watches (the service's own cleanup mode).
     public var exitCommand: [String]?
+    /// How long one of the runtime's control commands (state, start, kill, pause, resume, delete) may take.
+    public var runtimeTimeout: Duration = .seconds(60)
     /// containers-common's seccomp profile, every container's default filter.
     public var seccompProfilePath: String = SeccompProfile.defaultPath
     /// Whether this engine records exits as they happen, cleans up and applies restart policies: the service's

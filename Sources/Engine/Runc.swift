@@ -4,6 +4,9 @@ internal import FoundationEssentials
 struct Runc: Sendable {
     let path: String
     let root: String
+    /// How long a control command (state, start, kill, pause, resume, delete) may take before it is killed: a
+    /// runtime stuck on a container must not hold that container's lock for ever.
+    var timeout: Duration = .seconds(60)
 
     /// What `runc state` reports.
     struct State: Decodable {
@@ -14,7 +17,8 @@ struct Runc: Sendable {
     /// Runs `runc --root ROOT args...`; a non-zero exit becomes ``EngineError/Code/runtimeError`` with runc's words.
     @discardableResult
     func run(_ arguments: [String], stdin: [UInt8]? = nil) async throws(EngineError) -> ProcessOutput {
-        let output = try await ChildProcesses.shared.run(path, [path, "--root", root] + arguments, stdin: stdin)
+        let output = try await ChildProcesses.shared.run(
+            path, [path, "--root", root] + arguments, stdin: stdin, timeout: timeout)
         guard output.status == 0 else {
             throw .runtimeError("\(arguments.first ?? "runc") failed: \(Self.message(output.stderrText))")
         }
@@ -34,7 +38,8 @@ struct Runc: Sendable {
 
     /// The container's runtime state, or nil when runc does not know it.
     func state(_ id: String) async throws(EngineError) -> State? {
-        let output = try await ChildProcesses.shared.run(path, [path, "--root", root, "state", id])
+        let output = try await ChildProcesses.shared.run(
+            path, [path, "--root", root, "state", id], timeout: timeout)
         guard output.status == 0 else { return nil }
         do {
             return try JSONDecoder().decode(State.self, from: Data(output.stdout))
@@ -51,7 +56,8 @@ struct Runc: Sendable {
 
     /// Deletes the container from the runtime; a container runc does not know is fine.
     func delete(_ id: String) async throws(EngineError) {
-        let output = try await ChildProcesses.shared.run(path, [path, "--root", root, "delete", "--force", id])
+        let output = try await ChildProcesses.shared.run(
+            path, [path, "--root", root, "delete", "--force", id], timeout: timeout)
         if output.status != 0 && !output.stderrText.contains("does not exist") {
             throw .runtimeError("delete failed: \(Self.message(output.stderrText))")
         }

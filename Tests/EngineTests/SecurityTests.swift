@@ -250,3 +250,30 @@ struct SecurityTests {
         }
     }
 }
+
+extension SecurityTests {
+    @Test("a runtime command that hangs is killed after its time; the container stays usable")
+    func hangingRuntimeIsCutShort() async throws {
+        let test = try await TestEngine.make()
+        let wrapper = test.directory + "/runc-hangs-on-pause"
+        try FileSystem.write(
+            wrapper,
+            Array("#!/bin/sh\ncase \" $* \" in *\" pause \"*) exec sleep 1000;; esac\nexec /usr/bin/runc \"$@\"\n".utf8),
+            mode: 0o755)
+        var options = TestEngine.options(test.directory)
+        options.runtimePath = wrapper
+        options.runtimeTimeout = .seconds(2)
+        let engine = try await Engine(options: options)
+        do {
+            let id = try await test.create(["sleep", "1000"])
+            try await engine.startContainer(id)
+            await expectEngineError(.runtimeError) { try await engine.pauseContainer(id) }
+            try await engine.stopContainer(id, timeout: 0)
+            #expect(try await engine.inspectContainer(id).state.status == .stopped)
+        } catch {
+            await test.tearDown()
+            throw error
+        }
+        await test.tearDown()
+    }
+}

@@ -1,3 +1,4 @@
+internal import CArchive
 internal import FoundationEssentials
 internal import Glibc
 
