@@ -161,7 +161,7 @@ struct SeccompProfileTests {
             try FileSystem.write(path, "{}" + String(repeating: " ", count: SeccompProfile.maximumSize))
             let big = #expect(throws: EngineError.self) { try SeccompProfile.load(path: path) }
             #expect(big?.code == .invalidArgument)
-            #expect(big?.message.contains("larger") == true)
+            #expect(big?.message.contains("more than") == true)
             #expect(throws: EngineError.self) { try SeccompProfile.load(path: directory + "/missing.json") }
             #expect(throws: EngineError.self) { try SeccompProfile.load(path: directory) }
         }

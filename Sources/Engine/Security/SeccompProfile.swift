@@ -26,28 +26,7 @@ struct SeccompProfile: Sendable {
 
     /// Reads and checks the profile at `path`; a missing, oversized or malformed file is an ``EngineError``.
     static func load(path: String) throws(EngineError) -> SeccompProfile {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { throw .system("open \(path)", errno) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .system("stat \(path)", errno) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw .invalidArgument("seccomp profile", "\(path) is not a regular file")
-        }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system("read \(path)", errno)
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-            if bytes.count > maximumSize {
-                throw .invalidArgument("seccomp profile", "\(path) is larger than \(maximumSize) bytes")
-            }
-        }
+        let bytes = try SafeFile.read(path, beneath: "/", .inRoot, limit: maximumSize)
         let profile: Profile
         do {
             profile = try JSONDecoder().decode(Profile.self, from: Data(bytes))
