@@ -53,7 +53,6 @@ extension Engine {
             try await checkDependencies(record)
             if ContainerLifecycle.allows(.initialize, from: record.state.status) {
                 try await initLocked(&record)
-                try store.saveState(record.config, record.state, event: .initialize)
             }
             let socket = try connectAttach(record.config.id)
             do throws(EngineError) {

@@ -6,7 +6,6 @@ extension Engine {
         try await syncLocked(&record)
         try ContainerLifecycle.check(.initialize, from: record.state.status, container: record.config.name)
         try await initLocked(&record)
-        try store.saveState(record.config, record.state, event: .initialize)
     }
 
     /// Creates the container in the runtime (state `created`). Allowed from configured, stopped or exited; a
@@ -37,7 +36,6 @@ extension Engine {
         try await checkDependencies(record)
         if ContainerLifecycle.allows(.initialize, from: record.state.status) {
             try await initLocked(&record)
-            try store.saveState(record.config, record.state, event: .initialize)
         }
         do {
             try await runc.start(record.config.id)

@@ -34,7 +34,6 @@ extension Engine {
                         try await startLocked(&record, byCaller: false)
                     } else if ContainerLifecycle.active.contains(previous) {
                         try await initLocked(&record)
-                        try store.saveState(record.config, record.state, event: .initialize)
                     }
                 } catch {
                     logger.error("refresh: cannot re-create \(record.config.name): \(error)")

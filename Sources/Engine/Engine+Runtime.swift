@@ -65,7 +65,8 @@ extension Engine {
     // MARK: Runtime
 
     /// Creates the container in the runtime under a new conmon (the seed's init): mounts, writes config.json,
-    /// starts conmon, and reads the container's pid from the sync pipe. Undoes everything when it fails.
+    /// starts conmon, reads the container's pid from the sync pipe, and stores the state with the `init` event
+    /// (the one place it is recorded). Undoes everything when it fails.
     func initLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         if record.state.inRuntime { try await cleanupLocked(&record) }
         let id = record.config.id
@@ -89,8 +90,11 @@ extension Engine {
             record.state.status = .created
             record.state.exitCode = nil
             record.state.oomKilled = false
+            try store.saveState(record.config, record.state, event: .initialize)
         } catch {
             try? await runc.delete(id)
+            if record.state.status == .created { record.state.status = .configured }
+            record.state.inRuntime = false
             try? unmountLocked(&record)
             try? store.saveState(record.config, record.state)
             throw error
