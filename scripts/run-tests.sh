@@ -6,7 +6,7 @@
 # behind, and fails if one did (after cleaning it up), then removes that directory.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-LIMIT=${TEST_GROUP_TIMEOUT:-900}
+LIMIT=${TEST_GROUP_TIMEOUT:-300}
 groups=(
     "VarlinkIDLTests|VarlinkGeneratorTests|GeneratedStubsTests"
     "VarlinkTests"
@@ -23,17 +23,53 @@ cgroups_before=$(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort)
 total=0
 failed_groups=0
 log=$(mktemp)
+# Ends what tests left under the run's directory: runtime containers, processes, mounts, cgroups.
+clean_up() {
+    for runc_root in "$root"/*/run/runc "$root"/*/run/*/runc; do
+        [ -d "$runc_root" ] || continue
+        for id in $(runc --root "$runc_root" list -q 2>/dev/null); do
+            runc --root "$runc_root" kill -a "$id" KILL 2>/dev/null
+            runc --root "$runc_root" delete -f "$id" 2>/dev/null
+        done
+    done
+    pkill -9 -f -- "$root" 2>/dev/null
+    for mount in $(awk -v root="$root" 'index($5, root) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+        umount -l "$mount" 2>/dev/null
+    done
+    comm -13 <(echo "$cgroups_before") <(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort) | grep . |
+        while read -r cgroup; do rmdir "$cgroup" 2>/dev/null; done
+}
+
+run_group() {
+    timeout --kill-after=10 "$LIMIT" swift test --skip-build --filter "$1" >"$log" 2>&1
+    status=$?
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        # timeout ends swift test, not the test process it started.
+        pkill -9 -f "PodlinkPackageTests.xctest" 2>/dev/null
+    fi
+    return "$status"
+}
 for group in "${groups[@]}"; do
     echo "=== $group"
     start=$(date +%s)
-    timeout --kill-after=10 "$LIMIT" swift test --skip-build --filter "$group" >"$log" 2>&1
+    run_group "$group"
     status=$?
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        # A test process that stops making progress with every task suspended has been seen (rarely) on these
+        # machines; it is reported, and the group runs once more. A second hang fails the run.
+        echo "--- $group did not finish within $LIMIT s; the end of its output:"
+        tail -30 "$log"
+        echo "--- $group hung: running it once more"
+        clean_up
+        run_group "$group"
+        status=$?
+    fi
     sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "✘|recorded an issue|Test run with" | tail -40
     count=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE "Test run with [0-9]+ test" | grep -oE "[0-9]+" | tail -1)
     count=${count:-0}
     echo "--- $group: $count tests, exit $status, $(($(date +%s) - start)) s"
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-        echo "--- $group did not finish within $LIMIT s; the end of its output:"
+        echo "--- $group did not finish within $LIMIT s twice; the end of its output:"
         tail -30 "$log"
     fi
     if [ "$status" -ne 0 ] || [ "$count" -eq 0 ]; then
@@ -66,16 +102,7 @@ if [ -n "$cgroups" ]; then
     leaks=1
 fi
 # Clean up whatever was left, so that one failed run does not spoil the next.
-for runc_root in "$root"/*/run/runc "$root"/*/run/*/runc; do
-    [ -d "$runc_root" ] || continue
-    for id in $(runc --root "$runc_root" list -q 2>/dev/null); do
-        runc --root "$runc_root" kill -a "$id" KILL 2>/dev/null
-        runc --root "$runc_root" delete -f "$id" 2>/dev/null
-    done
-done
-[ -n "$processes" ] && kill -9 $processes 2>/dev/null
-for mount in $mounts; do umount -l "$mount" 2>/dev/null; done
-for cgroup in $cgroups; do rmdir "$cgroup" 2>/dev/null; done
+clean_up
 rm -rf "$root"
 
 echo

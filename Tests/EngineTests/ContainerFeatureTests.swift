@@ -17,7 +17,9 @@ struct ContainerFeatureTests {
         try await TestEngine.with { test in
             let engine = test.engine
             let id = try await test.create([
-                "/bin/sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.02; done",
+                // Written aside and renamed: a read (or the freeze) never sees a truncated file.
+                "/bin/sh", "-c",
+                "i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.02; done",
             ])
             await expectEngineError(.invalidState) { try await engine.pauseContainer(id) }
             try await engine.startContainer(id)
