@@ -21,8 +21,8 @@ extension Engine {
                 notRunning.append(dependency)
                 continue
             }
-            // The stored state is live: exits are recorded as they happen.
-            if other.state.status != .running || exits.exitCode(other.config.id) != nil {
+            // The live state: an exit being recorded at this moment counts.
+            if live(other).state.status != .running {
                 notRunning.append(other.config.name)
             }
         }

@@ -25,10 +25,9 @@ extension Engine {
     /// watched are recorded, and restarts they call for are scheduled.
     func reconcileExits() async {
         guard let records = try? store.allContainers() else { return }
+        // Only a container that may still run needs the runtime asked; an exited one, only a restart it is due.
         for record in records
-        where ContainerLifecycle.active.contains(record.state.status)
-            || record.state.status == .exited
-        {
+        where ContainerLifecycle.active.contains(record.state.status) || Self.restartPlan(record) != nil {
             await containerExited(record.config.id)
         }
     }

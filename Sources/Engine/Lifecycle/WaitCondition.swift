@@ -17,17 +17,9 @@ public enum WaitCondition: String, Sendable, Hashable, CaseIterable, Codable {
     /// No longer in the store.
     case removed
 
-    /// The condition a state meets.
+    /// The condition a state meets (every state has the condition of its name).
     init(_ status: ContainerStatus) {
-        switch status {
-        case .configured: self = .configured
-        case .created: self = .created
-        case .running: self = .running
-        case .paused: self = .paused
-        case .stopped: self = .stopped
-        case .exited: self = .exited
-        case .removing: self = .removing
-        }
+        self.init(rawValue: status.rawValue)!
     }
 
     /// What a wait without conditions waits for: the process has ended, by itself or by a caller's stop.
