@@ -114,7 +114,7 @@ let package = Package(
             name: "VarlinkTests", dependencies: ["Varlink"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
         .testTarget(
-            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink"], swiftSettings: swiftSettings
+            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink", "CSpawn"], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeneratedStubsTests", dependencies: ["Varlink", "VarlinkIDL"], swiftSettings: swiftSettings,

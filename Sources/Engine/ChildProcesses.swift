@@ -1,5 +1,4 @@
 internal import CSpawn
-internal import Dispatch
 internal import Glibc
 internal import Synchronization
 
@@ -109,7 +108,7 @@ final class ChildProcesses: Sendable {
     }
 
     private func startReaper() {
-        DispatchQueue(label: "podlink.reaper").async { [self] in
+        Offload.thread { [self] in
             var drain = [UInt8](repeating: 0, count: 256)
             while true {
                 let watched = state.withLock { $0.watched }

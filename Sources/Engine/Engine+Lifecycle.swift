@@ -110,7 +110,8 @@ extension Engine {
         // A caller's kill is a caller's stop for the restart policy, as Podman's and Docker's.
         record.state.stoppedByUser = true
         try store.saveState(record.config, record.state)
-        try await runc.kill(record.config.id, signal: signal)
+        let id = record.config.id
+        try await onLiveProcess(&record, .kill) { () throws(EngineError) in try await runc.kill(id, signal: signal) }
         try store.saveState(record.config, record.state, event: .kill, attributes: ["signal": String(signal)])
     }
 
@@ -122,7 +123,8 @@ extension Engine {
     func pauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         try await syncLocked(&record)
         try ContainerLifecycle.check(.pause, from: record.state.status, container: record.config.name)
-        try await runc.pause(record.config.id)
+        let id = record.config.id
+        try await onLiveProcess(&record, .pause) { () throws(EngineError) in try await runc.pause(id) }
         record.state.status = ContainerLifecycle.next(after: .pause, from: record.state.status)
         try store.saveState(record.config, record.state, event: .pause)
     }
@@ -135,7 +137,8 @@ extension Engine {
     func unpauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         try await syncLocked(&record)
         try ContainerLifecycle.check(.unpause, from: record.state.status, container: record.config.name)
-        try await runc.resume(record.config.id)
+        let id = record.config.id
+        try await onLiveProcess(&record, .unpause) { () throws(EngineError) in try await runc.resume(id) }
         record.state.status = ContainerLifecycle.next(after: .unpause, from: record.state.status)
         try store.saveState(record.config, record.state, event: .unpause)
     }
@@ -183,6 +186,23 @@ extension Engine {
             try await cleanupLocked(&record)
             if record.state.status == .created { record.state.status = .configured }
             try store.saveState(record.config, record.state, event: .cleanup)
+        }
+    }
+}
+
+extension Engine {
+    /// Runs a runtime action on a process that was alive a moment ago. When the runtime refuses because the process
+    /// has just ended, the exit is recorded and the caller gets the container's state, not the runtime's words.
+    func onLiveProcess(
+        _ record: inout ContainerRecord, _ operation: ContainerOperation,
+        _ action: () async throws(EngineError) -> Void
+    ) async throws(EngineError) {
+        do {
+            try await action()
+        } catch {
+            guard try await syncLocked(&record) else { throw error }
+            try ContainerLifecycle.check(operation, from: record.state.status, container: record.config.name)
+            throw error
         }
     }
 }

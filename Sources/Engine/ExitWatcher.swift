@@ -1,6 +1,5 @@
 internal import CArchive
 internal import CSpawn
-internal import Dispatch
 internal import FoundationEssentials
 internal import Glibc
 internal import Synchronization
@@ -38,7 +37,7 @@ final class ExitWatcher: Sendable {
         stopWriter = stop[1]
         let fd = self.fd
         let stopReader = stop[0]
-        DispatchQueue(label: "podlink.exits").async { [weak self] in
+        Offload.thread { [weak self] in
             defer {
                 close(fd)
                 close(stopReader)

@@ -1,5 +1,4 @@
 internal import CSpawn
-internal import Dispatch
 internal import Glibc
 
 /// Ticks whenever one of some paths changes (inotify), until cancelled: what log-follow and event-follow wait on,
@@ -33,7 +32,7 @@ final class FileWatcher: Sendable {
         changes = stream
         self.continuation = continuation
         let stopReader = stop[0]
-        DispatchQueue(label: "podlink.watch").async {
+        Offload.thread {
             defer {
                 close(fd)
                 close(stopReader)

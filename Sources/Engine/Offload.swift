@@ -58,7 +58,9 @@ enum Offload {
         return try result.get()
     }
 
-    /// Starts a detached thread running `body` (for work that outlives no caller, such as feeding a pipe).
+    /// Starts a detached thread running `body`: for loops that block for as long as they run (watchers, the reaper)
+    /// and work that outlives its caller (feeding a pipe). Never a Dispatch queue: on Linux its blocks run on the
+    /// same few threads as Swift's tasks (one per core), and a block that never returns keeps one from everyone.
     static func thread(_ body: @escaping @Sendable () -> Void) {
         final class Box: @unchecked Sendable {
             let body: @Sendable () -> Void

@@ -196,10 +196,13 @@ struct ContainerAPITests {
                 name: "b", operations: [.init(operation: .`init_`), .init(operation: .start), .init(operation: .pause)]
             ).state
             #expect(state.status == .paused && state.pid > 0)
-            let stopped = try await client.batchContainer(
-                name: "b",
-                operations: [.init(operation: .unpause), .init(operation: .kill, signal: 9), .init(operation: .sync)]
+            // A kill returns once the signal is sent; the process ends just after.
+            let killed = try await client.batchContainer(
+                name: "b", operations: [.init(operation: .unpause), .init(operation: .kill, signal: 9)]
             ).state
+            #expect(killed.status == .running)
+            #expect(try await client.waitContainer(name: "b").exitcode == 137)
+            let stopped = try await client.batchContainer(name: "b", operations: [.init(operation: .sync)]).state
             #expect(stopped.status == .exited || stopped.status == .stopped)
             await #expect {
                 try await client.batchContainer(name: "b", operations: [.init(operation: .pause)])

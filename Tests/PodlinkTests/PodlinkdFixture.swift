@@ -38,7 +38,7 @@ final class PodlinkdFixture: @unchecked Sendable {
 
     let directory: String
     let socket: String
-    var process: Process?
+    var process: ChildProcess?
 
     init(arguments: [String] = [], socketMode: String? = nil) async throws {
         directory = Self.root + "/podlink-e2e-\(UUID().uuidString.prefix(12))"
@@ -53,25 +53,15 @@ final class PodlinkdFixture: @unchecked Sendable {
 
     func start(arguments: [String] = [], socketMode: String? = nil) async throws {
         let address = "unix:\(socket)" + (socketMode.map { ";mode=\($0)" } ?? "")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.podlinkd)
-        process.arguments =
-            ["--address", address, "--timeout", "0", "--config", "/nonexistent", "--registry", directory + "/registry"]
-            + storageArguments
-            + arguments
-        let log =
-            FileHandle(forWritingAtPath: directory + "/log")
-            ?? {
-                FileManager.default.createFile(atPath: directory + "/log", contents: nil)
-                return FileHandle(forWritingAtPath: directory + "/log")!
-            }()
-        log.seekToEndOfFile()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
-        self.process = process
+        process = try ChildProcess(
+            Self.podlinkd,
+            arguments: [
+                "--address", address, "--timeout", "0", "--config", "/nonexistent", "--registry",
+                directory + "/registry",
+            ] + storageArguments + arguments,
+            output: directory + "/log")
         guard await Self.waitForSocket(socket) else {
-            throw Failure(description: "podlinkd did not listen: \(self.log)")
+            throw Failure(description: "podlinkd did not listen (\(process?.summary ?? "")): \(self.log)")
         }
     }
 
@@ -81,7 +71,7 @@ final class PodlinkdFixture: @unchecked Sendable {
     func stop() async {
         guard let process, process.isRunning else { return }
         process.terminate()
-        await Self.offPool { process.waitUntilExit() }
+        await process.wait()
     }
 
     /// Runs blocking work on a thread of its own: the cooperative pool has as many threads as cores (two here),
@@ -131,7 +121,7 @@ final class PodlinkdFixture: @unchecked Sendable {
     }
 
     static func connectable(_ path: String) -> Bool {
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -169,24 +159,21 @@ final class PodlinkdFixture: @unchecked Sendable {
         let directory = root + "/podlink-run-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        FileManager.default.createFile(atPath: directory + "/out", contents: nil)
-        FileManager.default.createFile(atPath: directory + "/err", contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardOutput = FileHandle(forWritingAtPath: directory + "/out")
-        process.standardError = FileHandle(forWritingAtPath: directory + "/err")
-        process.standardInput = FileHandle.nullDevice
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        do { try process.run() } catch { return Result(status: -1, output: "", error: "\(error)") }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            done.wait()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                "/usr/bin/env", arguments: arguments, environment: environment, output: directory + "/out",
+                error: directory + "/err")
+        } catch {
+            return Result(status: -1, output: "", error: "\(error)")
+        }
+        var status = process.waitBlocking(timeout: timeout)
+        if status == nil {
+            process.terminate(SIGKILL)
+            status = process.waitBlocking(timeout: 30)
         }
         return Result(
-            status: process.terminationStatus,
+            status: status ?? -1,
             output: (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? "",
             error: (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? "")
     }

@@ -49,16 +49,13 @@ struct ServiceTests {
     }
 
     /// Starts podlinkd on `socket` with a registry directory of its own and waits for it to listen.
-    static func startOwn(socket: String, directory: String, arguments: [String] = []) async throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PodlinkdFixture.podlinkd)
-        process.arguments =
-            [
+    static func startOwn(socket: String, directory: String, arguments: [String] = []) async throws -> ChildProcess {
+        let process = try ChildProcess(
+            PodlinkdFixture.podlinkd,
+            arguments: [
                 "--address", "unix:\(socket)", "--timeout", "0", "--config", "/nonexistent", "--storage-root",
                 directory + "/storage", "--run-root", directory + "/run", "--registry", directory + "/registry",
-            ] + arguments
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+            ] + arguments)
         #expect(await PodlinkdFixture.waitForSocket(socket))
         return process
     }
@@ -78,7 +75,7 @@ struct ServiceTests {
         let viaLink = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(link)"])
         #expect(viaLink.output.contains("io.podlink"), "\(viaLink)")
         process.terminate()
-        await PodlinkdFixture.offPool { process.waitUntilExit() }
+        await process.wait()
         #expect(lstat(link, &info) != 0, "the registry link outlived the service")
         #expect(lstat(socket, &info) != 0, "the socket outlived the service")
 
@@ -88,21 +85,17 @@ struct ServiceTests {
         #expect(stat(directory + "/podlink", &info) == 0 && info.st_mode & 0o777 == 0o750 && info.st_gid == 65534)
         #expect(stat(socket, &info) == 0 && info.st_mode & 0o777 == 0o660 && info.st_gid == 65534)
         grouped.terminate()
-        await PodlinkdFixture.offPool { grouped.waitUntilExit() }
+        await grouped.wait()
     }
 
     @Test func aLiveSocketIsNeverTakenOver() async throws {
         let fixture = try await PodlinkdFixture()
-        let second = Process()
-        second.executableURL = URL(fileURLWithPath: PodlinkdFixture.podlinkd)
-        second.arguments =
-            ["--address", "unix:\(fixture.socket)", "--timeout", "0", "--config", "/nonexistent"]
-            + ["--registry", fixture.directory + "/registry2", "--storage-root", fixture.directory + "/storage2"]
-            + ["--run-root", fixture.directory + "/run2"]
-        second.standardError = FileHandle.nullDevice
-        try second.run()
-        await PodlinkdFixture.offPool { second.waitUntilExit() }
-        #expect(second.terminationStatus != 0)
+        let second = try ChildProcess(
+            PodlinkdFixture.podlinkd,
+            arguments: ["--address", "unix:\(fixture.socket)", "--timeout", "0", "--config", "/nonexistent"]
+                + ["--registry", fixture.directory + "/registry2", "--storage-root", fixture.directory + "/storage2"]
+                + ["--run-root", fixture.directory + "/run2"])
+        #expect(await second.wait() != 0)
         // The first service still owns its socket and answers on it.
         let (client, connection) = try await fixture.connect()
         #expect(try await client.getVersion().version == IoPodlink.podlinkVersion)
@@ -122,7 +115,7 @@ struct ServiceTests {
         let deadline = Date().addingTimeInterval(10)
         while fixture.process?.isRunning == true && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(fixture.process?.isRunning == false, "did not exit when idle")
-        #expect(fixture.process?.terminationStatus == 0)
+        #expect(fixture.process?.status == 0)
         await fixture.tearDown()
     }
 
@@ -151,14 +144,11 @@ struct ServiceTests {
         let fixture = try await PodlinkdFixture()
         await fixture.stop()
         let socket = fixture.directory + "/activated"
-        let activator = Process()
-        activator.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
-        activator.arguments =
-            ["-l", socket, "--fdname=varlink", PodlinkdFixture.podlinkd, "--timeout=1"]
-            + fixture.storageArguments
-        activator.standardError = FileHandle.nullDevice
-        activator.standardOutput = FileHandle.nullDevice
-        try activator.run()
+        // systemd-socket-activate closes every descriptor it inherits: Foundation's Process could not wait for it.
+        let activator = try ChildProcess(
+            "/usr/bin/systemd-socket-activate",
+            arguments: ["-l", socket, "--fdname=varlink", PodlinkdFixture.podlinkd, "--timeout=1"]
+                + fixture.storageArguments)
         #expect(await PodlinkdFixture.waitForSocket(socket))
         let (client, connection) = try await Podlink.connect(.address("unix:\(socket)"))
         #expect(try await client.getVersion().runtime == "runc")

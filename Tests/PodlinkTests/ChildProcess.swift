@@ -1,0 +1,108 @@
+import CSpawn
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A process the tests start, without Foundation's `Process`.
+///
+/// Foundation waits for every child on one shared thread, woken when a socket the child inherits closes; a child
+/// that closes inherited descriptors while it runs (`systemd-socket-activate` does) makes that thread block until
+/// it exits, and every other child's end goes unseen meanwhile. Here each child has a waiting thread of its own,
+/// inherits no descriptor but its standard three, and starts with no signal blocked (test threads block some).
+final class ChildProcess: Sendable {
+    /// The child's pid.
+    let pid: pid_t
+    private let state = Mutex<State>(State())
+    private let ended = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var status: Int32?
+        var waiters: [CheckedContinuation<Int32, Never>] = []
+    }
+
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Starts `executable` (an absolute path) with `arguments` (without argv[0]); standard input, output and error
+    /// are the given paths (`/dev/null` when nil), output files appended to.
+    init(
+        _ executable: String, arguments: [String], environment: [String: String]? = nil, output: String? = nil,
+        error: String? = nil
+    ) throws {
+        let input = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let out = open(output ?? "/dev/null", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let err = open(error ?? output ?? "/dev/null", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        defer { for fd in [input, out, err] where fd >= 0 { close(fd) } }
+        guard input >= 0, out >= 0, err >= 0 else { throw SpawnError(description: "open: \(errno)") }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let from: [Int32] = [input, out, err]
+        let to: [Int32] = [0, 1, 2]
+        let rc = cspawn_spawn(executable, argv, envp, from, to, 3, 0, nil, &pid)
+        guard rc == 0 else { throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))") }
+        self.pid = pid
+        let thread = Thread { [self, pid] in
+            // Seen ended first (not reaped), then reaped under the lock: `terminate` never signals a reused pid.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+            let (status, waiters) = state.withLock { state in
+                let status = cspawn_wait_pid(pid)
+                state.status = status
+                defer { state.waiters = [] }
+                return (status, state.waiters)
+            }
+            ended.signal()
+            for waiter in waiters { waiter.resume(returning: status) }
+        }
+        thread.start()
+    }
+
+    /// Whether it has not ended yet.
+    var isRunning: Bool { state.withLock { $0.status == nil } }
+
+    /// Its exit code, or 128 + the signal that ended it; nil while it runs.
+    var status: Int32? { state.withLock { $0.status } }
+
+    /// How it stands, for failure messages: its status once ended, else where the kernel has it waiting.
+    var summary: String {
+        if let status { return "pid \(pid) ended with \(status)" }
+        let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? "?"
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "?"
+        return "pid \(pid) running, waiting in \(wchan), stat \(stat.prefix(80))"
+    }
+
+    /// Sends `signal` (SIGTERM by default) unless it has ended.
+    func terminate(_ signal: Int32 = SIGTERM) {
+        state.withLock { state in
+            // Under the lock: the pid is not reaped (and so not reused) while it is signalled.
+            if state.status == nil { _ = kill(pid, signal) }
+        }
+    }
+
+    /// Waits for it to end and returns its status.
+    @discardableResult
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let status = state.withLock { state -> Int32? in
+                if state.status == nil { state.waiters.append(continuation) }
+                return state.status
+            }
+            if let status { continuation.resume(returning: status) }
+        }
+    }
+
+    /// Waits for it to end, blocking the calling thread, at most `timeout` seconds; its status, or nil on timeout.
+    func waitBlocking(timeout: Double) -> Int32? {
+        guard ended.wait(timeout: .now() + timeout) == .success else { return nil }
+        ended.signal()
+        return status
+    }
+}
