@@ -78,7 +78,8 @@ struct ContainerLifecycleTests {
             try await test.engine.startContainer(hard)
             start = clock.now
             try await test.engine.stopContainer(hard, timeout: 0)
-            #expect(clock.now - start < .seconds(1))
+            // Not a speed: the bound shows that no grace period (the container's is 10 s) was waited for.
+            #expect(clock.now - start < .seconds(5))
             #expect(try await test.engine.inspectContainer(hard).state.exitCode == 137)
         }
     }
@@ -214,27 +215,18 @@ struct ContainerLifecycleTests {
         }
     }
 
-    @Test("create+start+wait+remove of true is fast")
+    @Test("create+start+wait+remove of true, repeated, leaves nothing behind")
     func hotPath() async throws {
+        // Its speed is measured by `make bench-exit` and the engine benchmark, not here.
         try await TestEngine.with { test in
             let engine = test.engine
-            let clock = ContinuousClock()
-            var samples: [Duration] = []
             for _ in 0..<12 {
-                let start = clock.now
                 let id = try await engine.createContainer(ContainerCreateOptions(image: "busybox", command: ["true"]))
                 try await engine.startContainer(id)
-                let code = try await engine.waitContainer(id)
+                #expect(try await engine.waitContainer(id) == 0)
                 try await engine.removeContainer(id)
-                samples.append(clock.now - start)
-                #expect(code == 0)
             }
-            let sorted = samples.dropFirst(2).sorted()
-            let median = sorted[sorted.count / 2]
-            print(
-                "hot path create+start+wait+remove of true: median \(median), min \(sorted.first!), max \(sorted.last!)"
-            )
-            #expect(median < .milliseconds(500))
+            #expect(try await engine.listContainers().isEmpty)
         }
     }
 }
