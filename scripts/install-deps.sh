@@ -11,6 +11,8 @@ APT_PACKAGES=(
     python3-pip varlink-go golang-go golang-github-varlink-go-dev systemd
     # image conversion for tests
     skopeo umoci
+    # a real terminal for the interactive tests
+    tmux
 )
 PIP_PACKAGES=("varlink==31.0.0")
 

@@ -81,4 +81,50 @@ extension Engine {
         try await Self.pump(socket, stdin: nil, output: output)
         return try await waitContainer(id)
     }
+
+    /// Attaches to the container's process: its output from now on, its standard input when it keeps one open.
+    /// With `start`, a container that is not running is started after the attachment is made (the seed's
+    /// StartAndAttach), so no byte of its output is lost. Without, it must be created or running.
+    public func attachSession(_ reference: String, start: Bool) async throws(EngineError) -> AttachSession {
+        try await locked(reference) { (record) throws(EngineError) -> AttachSession in
+            try await syncLocked(&record)
+            let starting = start && record.state.status != .running
+            if starting {
+                try ContainerLifecycle.check(.start, from: record.state.status, container: record.config.name)
+                try await checkDependencies(record)
+                if ContainerLifecycle.allows(.initialize, from: record.state.status) { try await initLocked(&record) }
+            } else {
+                try ContainerLifecycle.check(.attach, from: record.state.status, container: record.config.name)
+            }
+            let socket = try connectAttach(record.config.id)
+            let session = AttachSession(
+                containerID: record.config.id, tty: record.config.tty, acceptsInput: record.config.stdin,
+                socket: socket)
+            if starting { try await startLocked(&record) }
+            return session
+        }
+    }
+}
+
+extension Engine {
+    /// Sets the size of a container's terminal (conmon's control FIFO: `1 ROWS COLUMNS`); the process gets
+    /// SIGWINCH. Only for containers with a terminal, created or running.
+    public func resizeTerminal(_ reference: String, rows: Int, columns: Int) async throws(EngineError) {
+        guard (1...65535).contains(rows), (1...65535).contains(columns) else {
+            throw .invalidArgument("size", "\(rows)x\(columns) is not a terminal size (1 to 65535 each)")
+        }
+        let record = live(try store.container(reference))
+        guard record.config.tty else {
+            throw .invalidArgument("name", "container \(record.config.name) has no terminal")
+        }
+        try ContainerLifecycle.check(.attach, from: record.state.status, container: record.config.name)
+        let control = paths(record.config.id).bundle + "/ctl"
+        let fd = open(control, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw .system("open \(control)", errno) }
+        defer { close(fd) }
+        let line = Array("1 \(rows) \(columns)\n".utf8)
+        guard line.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == line.count else {
+            throw .system("write \(control)", errno)
+        }
+    }
 }

@@ -77,7 +77,12 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
             }
         case .upgrade(let continuation, let rawContinuation):
             advance()
-            raw = rawContinuation
+            // An error reply leaves the connection a varlink connection; only a reply upgrades it.
+            if VarlinkMessage.isError(message) {
+                rawContinuation.finish()
+            } else {
+                raw = rawContinuation
+            }
             continuation.resume(returning: message)
         }
     }

@@ -211,6 +211,7 @@ final class UpgradedClientConnection: VarlinkUpgradedConnection, @unchecked Send
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
     }
     func close() async throws { try await channel.close() }
+    func closeWrite() async throws { try await channel.close(mode: .output) }
 }
 
 extension String {

@@ -62,6 +62,9 @@ extension VarlinkError {
 
     /// `org.varlink.service.ExpectedMore()`
     public static let expectedMore = VarlinkError(name: "org.varlink.service.ExpectedMore")
+
+    /// `org.varlink.service.ExpectedUpgrade()`: the method needs the `upgrade` flag (UAPI.20).
+    public static let expectedUpgrade = VarlinkError(name: "org.varlink.service.ExpectedUpgrade")
 }
 
 /// An error type generated for an interface: one case per declared error, with its typed parameters.

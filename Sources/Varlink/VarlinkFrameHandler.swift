@@ -51,6 +51,19 @@ final class VarlinkFrameHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     /// From now on, pass bytes through unframed; bytes already buffered go first.
+    /// A peer that half-closes right after the bytes that follow an upgrading call: those bytes (after the last
+    /// NUL) are passed on before the end of input, so that the upgraded stream gets them. Without an upgrade they
+    /// arrive as one more, unterminated message.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if !raw, let event = event as? ChannelEvent, event == .inputClosed, var pending = buffer,
+            pending.readableBytes > 0
+        {
+            buffer = nil
+            context.fireChannelRead(wrapInboundOut([pending.readBytes(length: pending.readableBytes)!]))
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func switchToRaw(context: ChannelHandlerContext) {
         raw = true
         if var pending = buffer, pending.readableBytes > 0 {

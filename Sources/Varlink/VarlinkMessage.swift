@@ -22,9 +22,14 @@ public enum VarlinkMessage {
         public var description: String
     }
 
-    private struct RawReplyHeader: Decodable {
+    struct RawReplyHeader: Decodable {
         var continues: Bool?
         var error: String?
+    }
+
+    /// Whether a reply is an error reply.
+    static func isError(_ message: [UInt8]) -> Bool {
+        (try? VarlinkJSON.decode(RawReplyHeader.self, from: message))?.error != nil
     }
 
     private struct ReplyParameters<R: Decodable>: Decodable {

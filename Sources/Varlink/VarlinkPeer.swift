@@ -30,4 +30,11 @@ public protocol VarlinkUpgradedConnection: Sendable {
     func write(_ bytes: [UInt8]) async throws
     /// Closes the connection.
     func close() async throws
+    /// Ends what this side sends (the peer reads end of stream) while still reading what it sends back.
+    func closeWrite() async throws
+}
+
+extension VarlinkUpgradedConnection {
+    /// Transports that cannot half-close close the whole connection.
+    public func closeWrite() async throws { try await close() }
 }

@@ -81,6 +81,9 @@ public final class VarlinkServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // A peer that half-closes (ends its input to an upgraded stream, or stops sending calls) still gets
+            // what is due to it.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
         for listener in listeners {
             if let fd = try listener.makeDescriptor() {
                 servers.append(try await bootstrap.bind(fd) { self.childInitializer($0) })
@@ -143,6 +146,7 @@ public final class VarlinkServer: Sendable {
     public func runBridge(input: Int32 = 0, output: Int32 = 1) async throws {
         let maximum = configuration.maximumMessageSize
         let connection = try await NIOPipeBootstrap(group: group)
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .takingOwnershipOfDescriptors(input: input, output: output) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(VarlinkFrameHandler(maximumMessageSize: maximum))
@@ -275,7 +279,7 @@ public final class VarlinkServer: Sendable {
         var iterator = inbound.makeAsyncIterator()
         while let batch = try await iterator.next() {
             guard setBusy(channel, true) else { break }
-            for message in batch {
+            for (index, message) in batch.enumerated() {
                 let upgrade: VarlinkService.UpgradeHandler?
                 do {
                     upgrade = try await service.handle(message: message, peer: peer, authorized: authorized) {
@@ -294,7 +298,11 @@ public final class VarlinkServer: Sendable {
                         let context = try channel.pipeline.syncOperations.context(handler: handler)
                         handler.switchToRaw(context: context)
                     }.get()
-                    let raw = UpgradedServerConnection(iterator: iterator, outbound: outbound, channel: channel)
+                    // Bytes the peer sent after the upgrading call's NUL are the upgraded stream's first bytes: the
+                    // framing split them as if they were messages (a NUL in them ended one); joined back, in order.
+                    let after: [UInt8] = batch[(index + 1)...].flatMap { $0 + [UInt8(0)] }
+                    let raw = UpgradedServerConnection(
+                        iterator: iterator, outbound: outbound, channel: channel, first: after)
                     try await upgrade(raw)
                     return
                 }
@@ -343,9 +351,10 @@ final class UpgradedServerConnection: VarlinkUpgradedConnection, @unchecked Send
 
     init(
         iterator: NIOAsyncChannelInboundStream<[[UInt8]]>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel, first: [UInt8] = []
     ) {
         self.iterator = iterator
+        if !first.isEmpty { leftover = [first] }
         self.outbound = outbound
         self.channel = channel
     }
@@ -363,5 +372,9 @@ final class UpgradedServerConnection: VarlinkUpgradedConnection, @unchecked Send
 
     func close() async throws {
         try await channel.close()
+    }
+
+    func closeWrite() async throws {
+        try await channel.close(mode: .output)
     }
 }

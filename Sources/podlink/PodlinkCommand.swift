@@ -20,7 +20,8 @@ struct PodlinkCommand: AsyncParsableCommand {
             """,
         subcommands: [
             VersionCommand.self, InfoCommand.self, PsCommand.self, CreateCommand.self, RunCommand.self,
-            StartCommand.self, StopCommand.self, RestartCommand.self, KillCommand.self, PauseCommand.self,
+            StartCommand.self, AttachCommand.self, StopCommand.self, RestartCommand.self, KillCommand.self,
+            PauseCommand.self,
             UnpauseCommand.self, WaitCommand.self, RmCommand.self, InspectCommand.self, LogsCommand.self,
             ExecCommand.self, MountCommand.self, UmountCommand.self, ExportCommand.self, ImportCommand.self,
             LoadCommand.self, ImagesCommand.self, RmiCommand.self, TagCommand.self, UntagCommand.self,

@@ -9,8 +9,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Create and start a container; print its output and exit with its exit code.",
         discussion: """
-            Without --detach, podlink prints the container's output as it comes until its process ends. \
-            Standard input is not forwarded yet.
+            Without --detach, podlink attaches before the process starts and prints its standard output and \
+            error apart, as they come, until it ends; --interactive forwards standard input, --tty gives the \
+            process a terminal (this one in raw mode while it runs).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -30,26 +31,63 @@ struct RunCommand: AsyncParsableCommand {
         let create = try options.create()
         let code = try await global.withClient { client -> Int32 in
             let id = try await client.createContainer(create: create).container
+            if detach {
+                do {
+                    _ = try await client.startContainer(name: id)
+                } catch {
+                    Console.error(error)
+                    throw ExitCode(Self.startFailureCode(error))
+                }
+                Console.line(id)
+                return 0
+            }
+            // Attached before its process starts: no byte of output is lost.
+            let code: Int
             do {
-                _ = try await client.startContainer(name: id)
+                code = try await Self.attached(
+                    global, client, id: id, start: true, interactive: options.interactive, sigProxy: sigProxy)
             } catch {
                 if rm { _ = try? await client.removeContainer(name: id, force: true) }
                 Console.error(error)
                 throw ExitCode(Self.startFailureCode(error))
             }
-            if detach {
-                Console.line(id)
-                return 0
-            }
-            let proxies = sigProxy ? Self.proxySignals(to: id, client) : []
-            defer { for proxy in proxies { proxy.cancel() } }
-            let follower = LogFollower(client, container: id, timestamps: false)
-            try await follower.follow()
-            let code = try await client.waitContainer(name: id).exitcode
             if rm { _ = try await client.removeContainer(name: id, force: true) }
             return Int32(truncatingIfNeeded: code)
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Attaches to `id` on a connection of its own (`client`'s stays free for signals, resizes and the wait),
+    /// starting it when `start`; prints its output until it ends and returns its exit code.
+    static func attached(
+        _ global: GlobalOptions, _ client: IoPodlinkClient, id: String, start: Bool, interactive: Bool,
+        sigProxy: Bool
+    ) async throws -> Int {
+        let streamed = try await global.withClient { attaching -> Int32? in
+            let (reply, connection) = try await attaching.attachContainer(
+                name: id, stdin: interactive, start: start, .upgrade)
+            let proxies = sigProxy ? Self.proxySignals(to: id, client) : []
+            defer { for proxy in proxies { proxy.cancel() } }
+            let terminal = reply.tty && interactive ? Terminal.raw() : nil
+            defer { terminal?.restore() }
+            let resizing = reply.tty ? Self.followTerminalSize(of: id, client) : nil
+            defer { resizing?.cancel() }
+            return try await AttachedStream(connection: connection, tty: reply.tty, forwardsInput: interactive).run()
+        }
+        // With a terminal the stream carries no exit code: the wait says it.
+        if let streamed { return Int(streamed) }
+        return try await client.waitContainer(name: id).exitcode
+    }
+
+    /// Gives the container's terminal this terminal's size now and after every SIGWINCH.
+    static func followTerminalSize(of id: String, _ client: IoPodlinkClient) -> SignalHandler? {
+        guard Terminal.size() != nil else { return nil }
+        let resize: @Sendable () -> Void = {
+            guard let size = Terminal.size() else { return }
+            Task { _ = try? await client.resizeContainerTerminal(name: id, rows: size.rows, columns: size.columns) }
+        }
+        resize()
+        return SignalHandler(signals: [SIGWINCH]) { resize() }
     }
 
     /// Handlers that send the signals podlink receives to the container, as `podman run --sig-proxy`.
