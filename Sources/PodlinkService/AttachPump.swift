@@ -18,7 +18,15 @@ struct AttachPump: Sendable {
             try await send(line.stream, Array((line.text + "\n").utf8))
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await forwardInput() }
+            group.addTask {
+                do {
+                    try await forwardInput()
+                } catch {
+                    // Malformed frames or a broken connection: the process's input ends, the attachment too.
+                    session.closeInput()
+                    session.close()
+                }
+            }
             while let (stream, bytes) = try await session.read() {
                 if streams.contains(stream) { try await send(stream, bytes) }
             }

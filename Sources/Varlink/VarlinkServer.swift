@@ -292,12 +292,14 @@ public final class VarlinkServer: Sendable {
                     return
                 }
                 if let upgrade {
-                    try await replies.flush()
+                    // Raw before the reply leaves: the peer may send its first bytes as soon as it has the reply,
+                    // and none of them may be taken for framed messages.
                     let handler = try await channel.pipeline.handler(type: VarlinkFrameHandler.self).get()
                     try await channel.eventLoop.submit {
                         let context = try channel.pipeline.syncOperations.context(handler: handler)
                         handler.switchToRaw(context: context)
                     }.get()
+                    try await replies.flush()
                     // Bytes the peer sent after the upgrading call's NUL are the upgraded stream's first bytes: the
                     // framing split them as if they were messages (a NUL in them ended one); joined back, in order.
                     let after: [UInt8] = batch[(index + 1)...].flatMap { $0 + [UInt8(0)] }
