@@ -85,9 +85,15 @@ extension Engine {
     /// Attaches to the container's process: its output from now on, its standard input when it keeps one open.
     /// With `start`, a container that is not running is started after the attachment is made (the seed's
     /// StartAndAttach), so no byte of its output is lost. Without, it must be created or running.
-    public func attachSession(_ reference: String, start: Bool) async throws(EngineError) -> AttachSession {
+    /// `stdin` asks for the process's standard input, which the container must keep open (created with `stdin`).
+    public func attachSession(_ reference: String, start: Bool, stdin: Bool = false) async throws(EngineError)
+        -> AttachSession
+    {
         try await locked(reference) { (record) throws(EngineError) -> AttachSession in
             try await syncLocked(&record)
+            if stdin && !record.config.stdin {
+                throw .invalidArgument("stdin", "container \(record.config.name) does not keep stdin open")
+            }
             let starting = start && record.state.status != .running
             if starting {
                 try ContainerLifecycle.check(.start, from: record.state.status, container: record.config.name)

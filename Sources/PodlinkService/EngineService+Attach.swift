@@ -8,13 +8,12 @@ extension EngineService {
         _ parameters: IoPodlink.AttachContainer.Parameters, context: VarlinkCallContext<IoPodlink.AttachContainer.Reply>
     ) async throws -> IoPodlink.AttachContainer.Reply {
         guard context.upgrade else { throw VarlinkError.expectedUpgrade }
-        let session = try await engineCall { () throws(EngineError) in
-            try await engine.attachSession(parameters.name, start: parameters.start ?? false)
-        }
         let input = parameters.stdin ?? false
-        if input && !session.acceptsInput {
-            session.close()
-            throw IoPodlinkError.invalidArgument(argument: "stdin", reason: "the container does not keep stdin open")
+        let detachKeys = try await engineCall { () throws(EngineError) in
+            try parameters.detachKeys.map { (keys) throws(EngineError) in try DetachKeys(parsing: keys) } ?? .default
+        }
+        let session = try await engineCall { () throws(EngineError) in
+            try await engine.attachSession(parameters.name, start: parameters.start ?? false, stdin: input)
         }
         var replay: [LogLine] = []
         if parameters.logs ?? false {
@@ -25,9 +24,11 @@ extension EngineService {
                 .compactMap { $0 })
         let lines = replay
         let served = self.engine
+        let id = session.containerID
         context.onUpgrade { connection in
             try await AttachPump(
-                session: session, connection: connection, engine: served, forwardsInput: input, streams: streams
+                session: session, connection: connection, forwardsInput: input, streams: streams,
+                detachKeys: detachKeys, exitCode: { (try? await served.waitContainer(id)) ?? -1 }
             ).run(replaying: lines)
         }
         return .init(container: session.containerID, tty: session.tty)
