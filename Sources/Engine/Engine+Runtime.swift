@@ -123,6 +123,9 @@ extension Engine {
         }
         if config.tty { arguments.append("-t") }
         if config.stdin { arguments.append("-i") }
+        // A terminal's input outlives every attachment (one detaches and attaches again); without one, the last
+        // attachment's end (its half-close) is the end of the process's standard input.
+        if config.tty && config.stdin { arguments.append("--leave-stdin-open") }
         let conmon: pid_t
         do {
             conmon = try ChildProcesses.shared.spawn(

@@ -14,6 +14,10 @@ extension IoPodlinkError {
             return "cannot \(operation) container \(Self.short(id)): it is \(state.rawValue)"
         case .alreadyStopped(let id):
             return "container \(Self.short(id)) is not running"
+        case .execSessionNotFound(let session):
+            return "no exec session with ID \(Self.short(session)) found"
+        case .execSessionInvalidState(let session, let state, let operation):
+            return "cannot \(operation) exec session \(Self.short(session)): it is \(state.rawValue)"
         case .dependenciesNotRunning(let id, let dependencies):
             return "cannot start container \(Self.short(id)): dependencies not running: "
                 + dependencies.joined(separator: ", ")

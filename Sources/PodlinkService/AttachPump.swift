@@ -21,12 +21,12 @@ struct AttachPump: Sendable {
         for line in lines where streams.contains(line.stream) {
             try await send(line.stream, Array((line.text + "\n").utf8))
         }
-        let detached = Atomic<Bool>(false)
+        let detached = DetachedFlag()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
                     if try await forwardInput() {
-                        detached.store(true, ordering: .releasing)
+                        detached.value.store(true, ordering: .releasing)
                         session.close()
                     }
                 } catch {
@@ -38,7 +38,7 @@ struct AttachPump: Sendable {
             while let (stream, bytes) = try await session.read() {
                 if streams.contains(stream) { try await send(stream, bytes) }
             }
-            if !detached.load(ordering: .acquiring) {
+            if !detached.value.load(ordering: .acquiring) {
                 let code = await exitCode()
                 if !session.tty { try await connection.write(AttachFrames.exitFrame(code)) }
             }
@@ -80,4 +80,9 @@ struct AttachPump: Sendable {
         if forwardsInput { session.closeInput() }
         return false
     }
+}
+
+/// Whether the caller detached, set by the input side and read by the output side.
+private final class DetachedFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

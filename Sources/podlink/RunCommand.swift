@@ -18,6 +18,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Start the container and print its id, without waiting.") var detach = false
     @Flag(help: "Remove the container when it has exited.") var rm = false
     @Option(help: "Pass SIGINT, SIGTERM and SIGHUP received by podlink on to the container.") var sigProxy = true
+    @Option(help: "The keys that detach from a container with a terminal (an empty string: none).")
+    var detachKeys = "ctrl-p,ctrl-q"
     @OptionGroup var options: CreateOptions
 
     func validate() throws {
@@ -44,8 +46,15 @@ struct RunCommand: AsyncParsableCommand {
             // Attached before its process starts: no byte of output is lost.
             let code: Int
             do {
-                code = try await Self.attached(
-                    global, client, id: id, start: true, interactive: options.interactive, sigProxy: sigProxy)
+                guard
+                    let ended = try await Self.attached(
+                        global, client, id: id, start: true, interactive: options.interactive, sigProxy: sigProxy,
+                        detachKeys: detachKeys)
+                else {
+                    // Detached: the container runs on (and is not removed), as with Podman.
+                    return 0
+                }
+                code = ended
             } catch {
                 if rm { _ = try? await client.removeContainer(name: id, force: true) }
                 Console.error(error)
@@ -58,14 +67,15 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Attaches to `id` on a connection of its own (`client`'s stays free for signals, resizes and the wait),
-    /// starting it when `start`; prints its output until it ends and returns its exit code.
+    /// starting it when `start`; prints its output until it ends and returns its exit code, or nil when the detach
+    /// keys were typed (the container runs on).
     static func attached(
         _ global: GlobalOptions, _ client: IoPodlinkClient, id: String, start: Bool, interactive: Bool,
-        sigProxy: Bool
-    ) async throws -> Int {
+        sigProxy: Bool, detachKeys: String
+    ) async throws -> Int? {
         let streamed = try await global.withClient { attaching -> Int32? in
             let (reply, connection) = try await attaching.attachContainer(
-                name: id, stdin: interactive, start: start, .upgrade)
+                name: id, stdin: interactive, start: start, detachKeys: detachKeys, .upgrade)
             let proxies = sigProxy ? Self.proxySignals(to: id, client) : []
             defer { for proxy in proxies { proxy.cancel() } }
             let terminal = reply.tty && interactive ? Terminal.raw() : nil
@@ -74,9 +84,12 @@ struct RunCommand: AsyncParsableCommand {
             defer { resizing?.cancel() }
             return try await AttachedStream(connection: connection, tty: reply.tty, forwardsInput: interactive).run()
         }
-        // With a terminal the stream carries no exit code: the wait says it.
         if let streamed { return Int(streamed) }
-        return try await client.waitContainer(name: id).exitcode
+        // With a terminal the stream carries no exit code, and a detach none either: the service closes the
+        // stream only once an exit is recorded, so a container still running was detached from.
+        let state = try await client.inspectContainer(name: id).container.state
+        if state.status == .running || state.status == .paused { return nil }
+        return state.exitCode
     }
 
     /// Gives the container's terminal this terminal's size now and after every SIGWINCH.

@@ -9,6 +9,8 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Attach to the container's output (one container) and exit with its code.")
     var attach = false
     @Flag(name: .shortAndLong, help: "With --attach, forward standard input.") var interactive = false
+    @Option(help: "With --attach, the keys that detach from a container with a terminal (an empty string: none).")
+    var detachKeys = "ctrl-p,ctrl-q"
     @Argument(help: "Containers, by name or id.") var containers: [String]
 
     func validate() throws {
@@ -20,7 +22,8 @@ struct StartCommand: AsyncParsableCommand {
             let code = try await global.withClient { client -> Int in
                 let id = try await client.inspectContainer(name: containers[0]).container.id
                 return try await RunCommand.attached(
-                    global, client, id: id, start: true, interactive: interactive, sigProxy: true)
+                    global, client, id: id, start: true, interactive: interactive, sigProxy: true,
+                    detachKeys: detachKeys) ?? 0
             }
             if code != 0 { throw ExitCode(Int32(truncatingIfNeeded: code)) }
             return

@@ -5,8 +5,8 @@ import Testing
 import Varlink
 
 /// AttachContainer over `upgrade` through the real socket: the bytes, the exit code's frame, standard input and
-/// its end, and the protocol's rules on a raw socket. (`scripts/terminal-check.sh` drives `podlink run -it` under
-/// tmux by hand.)
+/// its end, detaching, and the protocol's rules on a raw socket; `podlink run -it` under a real terminal (tmux,
+/// `scripts/terminal-check.sh`).
 @Suite("Attach", .enabled(if: PodlinkdFixture.available), .timeLimit(.minutes(3)))
 struct AttachTests {
     /// What an attached connection without a terminal delivered.
@@ -175,6 +175,49 @@ struct AttachTests {
         #expect(lines.dropFirst().first?.contains("\"tty\": false") == true, "\(result)")
         #expect(lines.dropFirst(2).first == "1 b'piped\\n'", "\(result)")
         #expect(lines.last == "3 b'\\x00\\x00\\x00\\x00'", "\(result)")
+        await connection.close()
+        await fixture.tearDown()
+    }
+
+    @Test func runInteractiveUnderARealTerminal() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (_, connection) = try await fixture.clientWithImage()
+        // The pane's size and a resize seen by `stty size`, output, ctrl-p,ctrl-q detaching (exit 0, the shell runs
+        // on), `podlink attach` back into the same shell, and its exit code 3.
+        let result = await PodlinkdFixture.run(
+            [
+                PodlinkdFixture.repository + "/scripts/terminal-check.sh", PodlinkdFixture.products + "/podlink",
+                "unix:\(fixture.socket)", "test:latest",
+            ], timeout: 120)
+        #expect(result.status == 0, "\(result)")
+        await connection.close()
+        await fixture.tearDown()
+    }
+
+    @Test func detachKeysAreCheckedAndLeaveTheContainerRunning() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        let id = try await client.createContainer(
+            create: .init(image: "test:latest", command: ["sh"], tty: true, stdin: true)
+        ).container
+        let (attaching, own) = try await fixture.connect()
+        await #expect { try await attaching.attachContainer(name: id, detachKeys: "ctrl-1", .upgrade) } throws: {
+            error in
+            if case .invalidArgument("detachKeys", _) = error as? IoPodlinkError { true } else { false }
+        }
+        #expect(try await client.inspectContainer(name: id).container.state.status != .running)
+        // Own keys, split across writes: the bytes before them reach the shell, the stream ends, the shell runs on.
+        let (reply, raw) = try await attaching.attachContainer(
+            name: id, stdin: true, start: true, detachKeys: "ctrl-x,q", .upgrade)
+        #expect(reply.tty)
+        try await raw.write(Array("echo made > /detach-mark\n".utf8) + [0x18])
+        try await raw.write(Array("q".utf8))
+        while try await raw.read() != nil {}
+        #expect(try await client.inspectContainer(name: id).container.state.status == .running)
+        let mark = try await client.execContainer(
+            name: id, command: ["sh", "-c", "while [ ! -s /detach-mark ]; do sleep 0.05; done; cat /detach-mark"])
+        #expect(mark.stdout == "made\n")
+        await own.close()
         await connection.close()
         await fixture.tearDown()
     }
