@@ -59,22 +59,6 @@ public enum RootfsKind: String, Sendable, Hashable, Codable {
     case copy
 }
 
-/// An exec session recorded while it runs.
-public struct ExecSession: Sendable, Hashable, Codable {
-    /// Session id (64 hex digits).
-    public var id: String
-    /// The container's id.
-    public var containerID: String
-    /// The command.
-    public var command: [String]
-    /// PID of the process, while it runs.
-    public var pid: Int32
-    /// Whether it still runs.
-    public var running: Bool
-    /// Its exit code, once ended.
-    public var exitCode: Int32?
-}
-
 /// Everything known about one container, served from the store.
 public struct ContainerInspect: Sendable, Hashable, Codable {
     /// The configuration.

@@ -124,7 +124,14 @@ extension Engine {
             throw .invalidArgument("name", "container \(record.config.name) has no terminal")
         }
         try ContainerLifecycle.check(.attach, from: record.state.status, container: record.config.name)
-        let control = paths(record.config.id).bundle + "/ctl"
+        try Self.resize(control: paths(record.config.id).bundle + "/ctl", rows: rows, columns: columns)
+    }
+
+    /// Writes a resize to conmon's control fifo `control`.
+    static func resize(control: String, rows: Int, columns: Int) throws(EngineError) {
+        guard (1...65535).contains(rows), (1...65535).contains(columns) else {
+            throw .invalidArgument("size", "\(rows)x\(columns) is not a terminal size (1 to 65535 each)")
+        }
         let fd = open(control, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .system("open \(control)", errno) }
         defer { close(fd) }

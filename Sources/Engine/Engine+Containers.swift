@@ -136,7 +136,7 @@ extension Engine {
         return ContainerInspect(
             config: record.config, state: record.state, logPath: paths(record.config.id).log,
             bundlePath: paths(record.config.id).bundle, runtime: options.runtimeName, dependencyNames: names,
-            execSessions: try store.execSessions(of: record.config.id))
+            execSessions: try liveExecSessions(of: record.config.id))
     }
 
     /// The container's id, resolving a name or an id prefix.
@@ -158,7 +158,7 @@ extension Engine {
                     message: "container \(record.config.name) has dependents: \(dependents.joined(separator: ", "))",
                     subject: record.config.name, state: record.state.status, operation: "remove", names: dependents)
             }
-            let sessions = try store.execSessions(of: id).filter(\.running)
+            let sessions = try liveExecSessions(of: id).filter(\.running)
             if record.state.status == .running || record.state.status == .paused || !sessions.isEmpty {
                 guard force else { throw .invalidState(record.state.status, "remove", container: record.config.name) }
             }

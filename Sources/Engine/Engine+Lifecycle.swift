@@ -179,7 +179,7 @@ extension Engine {
         try await locked(reference) { (record) throws(EngineError) in
             try await syncLocked(&record)
             try ContainerLifecycle.check(.cleanup, from: record.state.status, container: record.config.name)
-            guard try store.execSessions(of: record.config.id).filter(\.running).isEmpty else {
+            guard try liveExecSessions(of: record.config.id).filter(\.running).isEmpty else {
                 throw .invalidState(
                     record.state.status, "clean up (exec sessions running)", container: record.config.name)
             }

@@ -237,7 +237,7 @@ extension Engine {
             logger.warning("cleanup of \(record.config.name) after its exit: \(error)")
         }
         // Exec sessions cannot outlive the container's processes.
-        for session in try store.execSessions(of: id) { try store.deleteExecSession(session.id) }
+        try removeExecSessions(of: id)
         try store.saveState(record.config, record.state, event: .died, attributes: ["exitCode": String(code)])
     }
 }

@@ -9,7 +9,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Wrapped: String, Sendable, Hashable {
             case noSuchContainer, noSuchImage, nameInUse, invalidState, alreadyStopped, dependenciesNotRunning
-            case runtimeError, invalidArgument, imageInUse, noSuchExecSession, internalError
+            case runtimeError, invalidArgument, imageInUse, noSuchExecSession, execSessionInvalidState, internalError
         }
 
         private let wrapped: Wrapped
@@ -35,6 +35,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let imageInUse = Code(.imageInUse)
         /// No exec session has the given id.
         public static let noSuchExecSession = Code(.noSuchExecSession)
+        /// The exec session (``EngineError/subject``) is in ``EngineError/sessionState``, where
+        /// ``EngineError/operation`` is not allowed.
+        public static let execSessionInvalidState = Code(.execSessionInvalidState)
         /// A failure of the engine's own machinery (storage, files, database).
         public static let internalError = Code(.internalError)
 
@@ -54,6 +57,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var operation: String?
     /// Names the error lists (dependencies not running, containers using an image).
     public var names: [String]
+    /// The exec session's state, for ``Code/execSessionInvalidState``.
+    public var sessionState: ExecSessionState?
 
     /// Creates an error from its parts.
     public init(
@@ -74,6 +79,22 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No container named or identified by `name`.
     public static func noSuchContainer(_ name: String) -> EngineError {
         EngineError(code: .noSuchContainer, message: "no such container: \(name)", subject: name)
+    }
+
+    /// No exec session has the id `id`.
+    public static func noSuchExecSession(_ id: String) -> EngineError {
+        EngineError(code: .noSuchExecSession, message: "no such exec session: \(id)", subject: id)
+    }
+
+    /// `operation` is not allowed for an exec session in `state`.
+    public static func execSessionInvalidState(_ id: String, _ state: ExecSessionState, _ operation: String)
+        -> EngineError
+    {
+        var error = EngineError(
+            code: .execSessionInvalidState, message: "cannot \(operation) exec session \(id.prefix(12)): it is \(state)",
+            subject: id, operation: operation)
+        error.sessionState = state
+        return error
     }
 
     /// No image named or identified by `name`.

@@ -18,6 +18,13 @@ public struct LogLine: Sendable, Hashable, Codable {
     /// The text, without the newline.
     public var text: String
 
+    /// A line from its parts.
+    public init(time: Date, stream: LogStream, text: String) {
+        self.time = time
+        self.stream = stream
+        self.text = text
+    }
+
     /// The line as `podman logs` prints it, with its RFC 3339 time first when `timestamps`.
     public func formatted(timestamps: Bool) -> String {
         timestamps ? time.formatted(.iso8601) + " " + text : text

@@ -22,8 +22,15 @@ struct OCISpec: Encodable {
         var soft: UInt64
     }
 
+    struct ConsoleSize: Encodable {
+        var height: Int
+        var width: Int
+    }
+
     struct Process: Encodable {
         var terminal: Bool
+        /// The terminal's size from its start (a resize sent after the start races with the process).
+        var consoleSize: ConsoleSize?
         var user: User
         var args: [String]
         var env: [String]
@@ -124,7 +131,7 @@ struct OCISpec: Encodable {
         if config.tty && !env.contains(where: { $0.hasPrefix("TERM=") }) { env.append("TERM=xterm") }
         if !env.contains(where: { $0.hasPrefix("HOSTNAME=") }) { env.append("HOSTNAME=" + config.hostname) }
         let process = Process(
-            terminal: config.tty, user: user, args: config.command, env: env,
+            terminal: config.tty, consoleSize: nil, user: user, args: config.command, env: env,
             cwd: config.workingDirectory.isEmpty ? "/" : config.workingDirectory, capabilities: capabilities,
             rlimits: [
                 clampedRlimit("RLIMIT_NOFILE", 7, wanted: 1_048_576),
@@ -241,13 +248,16 @@ struct OCISpec: Encodable {
     }
 
     /// The JSON bytes.
-    func encoded() throws(EngineError) -> [UInt8] {
+    func encoded() throws(EngineError) -> [UInt8] { try Self.encode(self) }
+
+    /// The JSON bytes of the spec or a part of it (an exec session's process).
+    static func encode(_ value: some Encodable) throws(EngineError) -> [UInt8] {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]
-            return Array(try encoder.encode(self))
+            return Array(try encoder.encode(value))
         } catch {
-            throw .internalError("encode config.json: \(error)")
+            throw .internalError("encode the runtime spec: \(error)")
         }
     }
 }

@@ -126,4 +126,13 @@ extension StateStore {
         for row in rows { sessions.append(try Self.decode(ExecSession.self, row[0].text)) }
         return sessions
     }
+
+    /// One exec session by id.
+    func execSession(_ id: String) throws(EngineError) -> ExecSession {
+        let rows = try read { (db) throws(EngineError) in
+            try db.query("SELECT session FROM exec_sessions WHERE id = ?", .text(id))
+        }
+        guard let row = rows.first else { throw .noSuchExecSession(id) }
+        return try Self.decode(ExecSession.self, row[0].text)
+    }
 }

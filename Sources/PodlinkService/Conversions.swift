@@ -79,11 +79,16 @@ extension IoPodlink.ContainerInspect {
             id: inspect.config.id, name: inspect.config.name, created: Time.format(inspect.config.createdAt),
             config: .init(inspect.config), state: .init(inspect.state), logPath: inspect.logPath,
             bundlePath: inspect.bundlePath, runtime: inspect.runtime, dependencyNames: inspect.dependencyNames,
-            execSessions: inspect.execSessions.map {
-                IoPodlink.ExecSession(
-                    id: $0.id, command: $0.command, pid: Int($0.pid), running: $0.running,
-                    exitCode: $0.exitCode.map(Int.init))
-            })
+            execSessions: inspect.execSessions.map(IoPodlink.ExecSession.init))
+    }
+}
+
+extension IoPodlink.ExecSession {
+    init(_ session: ExecSession) {
+        self.init(
+            id: session.id, container: session.containerID, command: session.command, tty: session.tty,
+            stdin: session.stdin, state: .init(rawValue: session.state.rawValue) ?? .exited, pid: Int(session.pid),
+            running: session.running, exitCode: session.exitCode.map(Int.init))
     }
 }
 

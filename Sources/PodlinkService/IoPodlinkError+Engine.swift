@@ -18,7 +18,11 @@ extension IoPodlinkError {
         case .runtimeError: self = .runtimeError(reason: error.message)
         case .invalidArgument: self = .invalidArgument(argument: subject, reason: error.message)
         case .imageInUse: self = .imageInUse(id: subject, containers: error.names)
-        case .noSuchExecSession: self = .invalidArgument(argument: "session", reason: error.message)
+        case .noSuchExecSession: self = .execSessionNotFound(session: subject)
+        case .execSessionInvalidState:
+            self = .execSessionInvalidState(
+                session: subject, state: .init(rawValue: error.sessionState?.rawValue ?? "") ?? .exited,
+                operation: error.operation ?? "")
         default: self = .internalError(reason: error.message)
         }
     }

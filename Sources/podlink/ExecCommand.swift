@@ -1,13 +1,18 @@
 import ArgumentParser
 import Foundation
 import PodlinkAPI
+import Varlink
 
 /// `podlink exec`
 struct ExecCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run a command in a running container and exit with its exit code.",
-        discussion: "The command's output is printed when it ends; with -i, standard input is read to its end first.")
+        discussion: """
+            The command runs in an exec session of its own: its output is printed as it comes (standard output and \
+            error apart without --tty), -i forwards standard input, -t gives it a terminal (this terminal in raw \
+            mode, its size followed). The detach keys leave it running.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: ArgumentHelp("Set an environment variable.", valueName: "KEY=VALUE")) var env:
@@ -16,6 +21,9 @@ struct ExecCommand: AsyncParsableCommand {
     var user: String?
     @Option(name: .shortAndLong, help: "Working directory inside the container.") var workdir: String?
     @Flag(name: .shortAndLong, help: "Pass standard input to the command.") var interactive = false
+    @Flag(name: .shortAndLong, help: "Give the command a terminal.") var tty = false
+    @Option(help: "The keys that detach from a command with a terminal (an empty string: none).")
+    var detachKeys = "ctrl-p,ctrl-q"
     @Argument(
         parsing: .captureForPassthrough,
         help: ArgumentHelp(
@@ -30,14 +38,32 @@ struct ExecCommand: AsyncParsableCommand {
 
     func run() async throws {
         let words = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
-        let stdin = interactive ? FileHandle.standardInput.readDataToEndOfFile().base64EncodedString() : nil
-        let reply = try await global.withClient { client in
-            try await client.execContainer(
-                name: words[0], command: Array(words.dropFirst()), env: env.isEmpty ? nil : env, user: user,
-                workdir: workdir, stdin: stdin)
+        let code = try await global.withClient { client -> Int in
+            let session = try await client.createExecSession(
+                name: words[0], command: Array(words.dropFirst()), tty: tty, stdin: interactive,
+                env: env.isEmpty ? nil : env, user: user, workdir: workdir, detachKeys: detachKeys
+            ).session
+            let streamed = try await global.withClient { attaching -> Int32? in
+                let size = tty ? Terminal.size() : nil
+                let (reply, connection) = try await attaching.startExecSession(
+                    session: session, rows: size?.rows, columns: size?.columns, .upgrade)
+                let terminal = reply.tty && interactive ? Terminal.raw() : nil
+                defer { terminal?.restore() }
+                let resizing =
+                    reply.tty
+                    ? RunCommand.followTerminalSize { rows, columns in
+                        _ = try? await client.resizeExecSession(session: session, rows: rows, columns: columns)
+                    } : nil
+                defer { resizing?.cancel() }
+                return try await AttachedStream(connection: connection, tty: reply.tty, forwardsInput: interactive)
+                    .run()
+            }
+            if let streamed { return Int(streamed) }
+            // With a terminal the stream carries no exit code; the service closed it once the exit was recorded,
+            // so a session still running was detached from.
+            let state = try await client.inspectExecSession(session: session).session
+            return state.running ? 0 : state.exitCode ?? 0
         }
-        Console.out(reply.stdout)
-        Console.write(2, reply.stderr)
-        if reply.exitCode != 0 { throw ExitCode(Int32(truncatingIfNeeded: reply.exitCode)) }
+        if code != 0 { throw ExitCode(Int32(truncatingIfNeeded: code)) }
     }
 }

@@ -80,7 +80,11 @@ struct RunCommand: AsyncParsableCommand {
             defer { for proxy in proxies { proxy.cancel() } }
             let terminal = reply.tty && interactive ? Terminal.raw() : nil
             defer { terminal?.restore() }
-            let resizing = reply.tty ? Self.followTerminalSize(of: id, client) : nil
+            let resizing =
+                reply.tty
+                ? Self.followTerminalSize { rows, columns in
+                    _ = try? await client.resizeContainerTerminal(name: id, rows: rows, columns: columns)
+                } : nil
             defer { resizing?.cancel() }
             return try await AttachedStream(connection: connection, tty: reply.tty, forwardsInput: interactive).run()
         }
@@ -92,15 +96,17 @@ struct RunCommand: AsyncParsableCommand {
         return state.exitCode
     }
 
-    /// Gives the container's terminal this terminal's size now and after every SIGWINCH.
-    static func followTerminalSize(of id: String, _ client: IoPodlinkClient) -> SignalHandler? {
+    /// Gives a terminal on the service's side this terminal's size now and after every SIGWINCH.
+    static func followTerminalSize(
+        _ resize: @escaping @Sendable (_ rows: Int, _ columns: Int) async -> Void
+    ) -> SignalHandler? {
         guard Terminal.size() != nil else { return nil }
-        let resize: @Sendable () -> Void = {
+        let update: @Sendable () -> Void = {
             guard let size = Terminal.size() else { return }
-            Task { _ = try? await client.resizeContainerTerminal(name: id, rows: size.rows, columns: size.columns) }
+            Task { await resize(size.rows, size.columns) }
         }
-        resize()
-        return SignalHandler(signals: [SIGWINCH]) { resize() }
+        update()
+        return SignalHandler(signals: [SIGWINCH]) { update() }
     }
 
     /// Handlers that send the signals podlink receives to the container, as `podman run --sig-proxy`.

@@ -23,7 +23,8 @@ extension Engine {
             throw .invalidArgument("environment", "\(entry) is not KEY=VALUE")
         }
         let session = ExecSession(
-            id: Identifier.random(), containerID: "", command: exec.command, pid: 0, running: true, exitCode: nil)
+            id: Identifier.random(), containerID: "", command: exec.command, environment: exec.environment,
+            user: exec.user, workingDirectory: exec.workingDirectory, state: .running)
         let (config, saved, rootfs) = try await locked(reference) {
             (record) throws(EngineError) -> (ContainerConfig, ExecSession, String) in
             try await syncLocked(&record)
