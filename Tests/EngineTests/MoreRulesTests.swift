@@ -44,7 +44,7 @@ struct MoreRulesTests {
             try await engine.startContainer(id)
             _ = try await engine.waitContainer(id)
             try engine.store.saveExecSession(
-                ExecSession(id: "e1", containerID: id, command: ["x"], pid: 1, running: true, exitCode: nil),
+                ExecSession(id: "e1", containerID: id, command: ["x"], state: .running, pid: 1),
                 event: false)
             let error = await expectEngineError(.invalidState) { try await engine.cleanupContainer(id) }
             #expect(error?.operation?.contains("exec") == true)
