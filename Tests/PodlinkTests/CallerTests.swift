@@ -15,6 +15,9 @@ struct CallerTests {
         ])
         #expect(result.status == 0, "\(result)\n\(fixture.log)")
         #expect(result.output.contains("hello from python"))
+        // The interactive exec session over a plain socket after the upgrade.
+        #expect(result.output.contains("exec output       hello from python (interactive)"), "\(result)")
+        #expect(result.output.contains("exec exit code    5"), "\(result)")
         await fixture.tearDown()
     }
 
@@ -27,6 +30,8 @@ struct CallerTests {
         #expect(build.status == 0, "\(build)")
         let result = await PodlinkdFixture.run([binary, "unix:\(fixture.socket)", PodlinkdFixture.image])
         #expect(result.status == 0, "\(result)\n\(fixture.log)")
+        // The interactive exec session over varlink/go's Upgrade.
+        #expect(result.output.contains("exec output       hello from go (interactive)"), "\(result)")
         await fixture.tearDown()
     }
 

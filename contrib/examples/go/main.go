@@ -4,12 +4,15 @@
 //
 // ADDRESS is the service's varlink address (default unix:/run/podlink/io.podlink); IMAGE is an OCI layout
 // directory, an oci-archive or a docker-archive on the service's host. The example loads the image, creates a
-// container that runs `echo hello from go`, starts it, waits for it, reads its log and removes it. It exits with 0
-// only when the log holds the text and the container exited with 0. Build it with build.sh.
+// container that runs `echo hello from go`, starts it, waits for it, reads its log and removes it. Then it runs an
+// interactive exec session in a second container over varlink/go's Upgrade: a line in, the line back, the exit code
+// in the last frame. It exits with 0 only when the log holds the text, the container exited with 0 and the session
+// echoed its line and exited with 5. Build it with build.sh.
 package main
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -75,6 +78,86 @@ func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, er
 	return found && exitCode == 0, nil
 }
 
+// frame is one attach frame: an 8-byte header [stream, 0, 0, 0, length as big-endian u32], then the bytes.
+func frame(stream byte, payload []byte) []byte {
+	header := []byte{stream, 0, 0, 0, 0, 0, 0, 0}
+	binary.BigEndian.PutUint32(header[4:], uint32(len(payload)))
+	return append(header, payload...)
+}
+
+func interactiveExec(ctx context.Context, address string, image string) (bool, error) {
+	c, err := varlink.NewConnection(ctx, address)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	command := []string{"sleep", "1000"}
+	container, err := iopodlink.CreateContainer().Call(ctx, c, iopodlink.Create{Image: image, Command: &command})
+	if err != nil {
+		return false, fmt.Errorf("CreateContainer: %w", err)
+	}
+	force := true
+	defer iopodlink.RemoveContainer().Call(ctx, c, container, &force)
+	if _, err := iopodlink.StartContainer().Call(ctx, c, container); err != nil {
+		return false, fmt.Errorf("StartContainer: %w", err)
+	}
+	stdin := true
+	script := []string{"sh", "-c", `read line; echo "$line"; exit 5`}
+	session, err := iopodlink.CreateExecSession().Call(ctx, c, container, script, nil, &stdin, nil, nil, nil, nil)
+	if err != nil {
+		return false, fmt.Errorf("CreateExecSession: %w", err)
+	}
+	step("CreateExecSession", session)
+
+	// The upgrade takes a connection of its own: after its reply it carries the session's bytes.
+	attached, err := varlink.NewConnection(ctx, address)
+	if err != nil {
+		return false, err
+	}
+	defer attached.Close()
+	receive, err := attached.Upgrade(ctx, "io.podlink.StartExecSession", map[string]string{"session": session})
+	if err != nil {
+		return false, fmt.Errorf("StartExecSession: %w", err)
+	}
+	var reply struct {
+		Session string `json:"session"`
+		Tty     bool   `json:"tty"`
+	}
+	_, stream, err := receive(ctx, &reply)
+	if err != nil {
+		return false, fmt.Errorf("StartExecSession: %w", err)
+	}
+	step("StartExecSession", fmt.Sprintf("upgraded, tty %v", reply.Tty))
+	line := text + " (interactive)\n"
+	if _, err := stream.Write(ctx, frame(0, []byte(line))); err != nil {
+		return false, err
+	}
+	var data, output []byte
+	code := int32(-1)
+	buffer := make([]byte, 65536)
+	for {
+		n, err := stream.Read(ctx, buffer)
+		data = append(data, buffer[:n]...)
+		for len(data) >= 8 && len(data) >= 8+int(binary.BigEndian.Uint32(data[4:8])) {
+			length := int(binary.BigEndian.Uint32(data[4:8]))
+			payload := data[8 : 8+length]
+			switch data[0] {
+			case 1:
+				output = append(output, payload...)
+			case 3:
+				code = int32(binary.BigEndian.Uint32(payload))
+			}
+			data = data[8+length:]
+		}
+		if err != nil || n == 0 {
+			break
+		}
+	}
+	step("exec output", strings.TrimSpace(string(output)))
+	step("exec exit code", fmt.Sprintf("%d", code))
+	return string(output) == line && code == 5, nil
+}
+
 func main() {
 	arguments := os.Args[1:]
 	address := "unix:/run/podlink/io.podlink"
@@ -100,13 +183,22 @@ func main() {
 	defer c.Close()
 
 	ok, err := run(ctx, c, imagePath)
+	if err == nil && strings.HasPrefix(address, "unix:") {
+		var images []string
+		images, err = iopodlink.LoadImage().Call(ctx, c, nil, imagePath)
+		if err == nil {
+			var interactive bool
+			interactive, err = interactiveExec(ctx, address, images[0])
+			ok = ok && interactive
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		c.Close()
 		os.Exit(1)
 	}
 	if !ok {
-		fmt.Println("FAILED: the log does not hold the text or the exit code is not 0")
+		fmt.Println("FAILED: a log, an output or an exit code is not what was expected")
 		c.Close()
 		os.Exit(1)
 	}
