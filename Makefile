@@ -29,9 +29,12 @@ format:
 clean:
 	rm -rf .build
 
-.PHONY: bench-rpc bench-exit
+.PHONY: bench-rpc bench-exit bench-exec
 bench-rpc: deps
 	./Benchmarks/rpc.sh
 
 bench-exit: deps
 	./Benchmarks/exit-latency.sh
+
+bench-exec: deps
+	./Benchmarks/exec-latency.sh

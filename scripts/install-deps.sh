@@ -13,6 +13,8 @@ APT_PACKAGES=(
     skopeo umoci
     # a real terminal for the interactive tests
     tmux
+    # a peer the benchmarks measure against
+    podman
 )
 PIP_PACKAGES=("varlink==31.0.0")
 
