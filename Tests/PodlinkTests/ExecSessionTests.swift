@@ -223,4 +223,61 @@ struct ExecSessionTests {
         await connection.close()
         await fixture.tearDown()
     }
+
+    @Test func overTheBridge() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        let container = try await Self.running(fixture, client)
+        let bridge = ([PodlinkdFixture.podlinkd, "--bridge", "--config", "/nonexistent"] + fixture.storageArguments)
+            .joined(separator: " ")
+        let podlink = PodlinkdFixture.products + "/podlink"
+        let piped = await PodlinkdFixture.run([
+            "sh", "-c", "echo through the bridge | \(podlink) --bridge '\(bridge)' exec -i \(container) sh -c 'cat; exit 4'",
+        ])
+        #expect(piped.status == 4 && piped.output == "through the bridge\n", "\(piped)")
+        let terminal = await PodlinkdFixture.run([
+            "script", "-qec",
+            "stty rows 20 cols 70; \(podlink) --bridge '\(bridge)' exec -it \(container) sh -c 'stty size; exit 3'",
+            "/dev/null",
+        ])
+        #expect(terminal.status == 3 && terminal.output.contains("20 70"), "\(terminal)")
+        await connection.close()
+        await fixture.tearDown()
+    }
+
+    @Test func callersThatVanishMidStreamLeaveNothing() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        let container = try await Self.running(fixture, client)
+        func descriptors() -> Int {
+            guard let pid = fixture.process?.pid else { return -1 }
+            return (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+        }
+        // One round first: whatever the service opens once (its database, watchers) is open after it.
+        func vanish() async throws {
+            // The end of the caller is the end of the session's input (as a half-close): cat ends, the shell not.
+            let session = try await client.createExecSession(
+                name: container, command: ["sh", "-c", "cat; sleep 1000"], stdin: true
+            ).session
+            let (attaching, own) = try await fixture.connect()
+            let (_, raw) = try await attaching.startExecSession(session: session, .upgrade)
+            try await raw.write(AttachFrames.frame(AttachFrames.stdin, Array("half a line".utf8)))
+            await own.close()
+            #expect(try await client.inspectExecSession(session: session).session.running)
+            try await client.removeExecSession(session: session, force: true)
+        }
+        try await vanish()
+        let before = descriptors()
+        for _ in 0..<10 { try await vanish() }
+        // The pumps finish just after the sessions end; the count settles at once or soon.
+        var after = descriptors()
+        for _ in 0..<50 where after > before {
+            try await Task.sleep(for: .milliseconds(100))
+            after = descriptors()
+        }
+        #expect(after <= before, "podlinkd had \(before) descriptors, then \(after)")
+        #expect(try await client.listExecSessions(name: container).sessions.isEmpty)
+        await connection.close()
+        await fixture.tearDown()
+    }
 }
