@@ -5,30 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-20}
-work=$(mktemp -d /dev/shm/podlink-bench-XXXXXX)
-pid=
+. Benchmarks/service.sh
 podman_=(podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay
     --cgroup-manager cgroupfs --events-backend none)
-podlink=()
-cleanup() {
+bench_cleanup() {
     "${podman_[@]}" rm -f -t 0 bench >/dev/null 2>&1 || true
-    ((${#podlink[@]})) && "${podlink[@]}" rm -f -a >/dev/null 2>&1
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     "${podman_[@]}" system reset -f >/dev/null 2>&1 || true
-    for mount in $(awk -v root="$work" 'index($5, root) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
-        umount -l "$mount" 2>/dev/null || true
-    done
-    rm -rf "$work"
 }
-trap cleanup EXIT
-swift build -c release --product podlinkd >/dev/null
-swift build -c release --product podlink >/dev/null
-bin=$(swift build -c release --show-bin-path)
-scripts/make-test-image.sh "$work/image" >/dev/null
-"$bin/podlinkd" --address "unix:$work/sock" --timeout 0 --config /nonexistent --registry "" \
-    --storage-root "$work/storage" --run-root "$work/run" 2>"$work/log" &
-pid=$!
-for _ in $(seq 100); do [ -S "$work/sock" ] && break; sleep 0.05; done
 podlink=("$bin/podlink" --url "unix:$work/sock")
 "${podlink[@]}" load -i "$work/image" busybox >/dev/null
 id=$("${podlink[@]}" run -d busybox:latest sleep 100000)
