@@ -34,3 +34,6 @@ if ! python3 -c 'import varlink' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check "${PIP_PACKAGES[@]}" ||
         python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${PIP_PACKAGES[@]}"
 fi
+
+# CRIU for checkpoint/restore: bookworm's 3.17 fails on this kernel, so a trixie build beside the system
+"$(dirname "$0")/install-criu.sh"

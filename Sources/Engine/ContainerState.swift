@@ -32,6 +32,14 @@ public struct ContainerState: Sendable, Hashable, Codable {
     public var policyRestarts: Int = 0
     /// The delay before the last restart by the policy, in milliseconds (it doubles while runs stay short).
     public var restartDelayMilliseconds: Int = 0
+    /// Whether its process was checkpointed (CRIU images kept) and can be restored.
+    public var checkpointed: Bool = false
+    /// When it was last checkpointed.
+    public var checkpointedAt: Date?
+    /// Where its last checkpoint's CRIU images are (empty when none are kept).
+    public var checkpointPath: String = ""
+    /// Whether the checkpoint's images outlive a restore (the checkpoint's `keep`).
+    public var keepsCheckpoint: Bool = false
 
     /// A state of a container never initialised.
     public init() {}
@@ -39,6 +47,7 @@ public struct ContainerState: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case status, pid, conmonPID, exitCode, oomKilled, startedAt, finishedAt, mountPoint, mountCount, rootfsKind
         case restartCount, inRuntime, stoppedByUser, policyRestarts, restartDelayMilliseconds
+        case checkpointed, checkpointedAt, checkpointPath, keepsCheckpoint
     }
 
     /// Decodes a stored state; members an older version did not store take their defaults.
@@ -59,5 +68,9 @@ public struct ContainerState: Sendable, Hashable, Codable {
         stoppedByUser = try values.decodeIfPresent(Bool.self, forKey: .stoppedByUser) ?? false
         policyRestarts = try values.decodeIfPresent(Int.self, forKey: .policyRestarts) ?? 0
         restartDelayMilliseconds = try values.decodeIfPresent(Int.self, forKey: .restartDelayMilliseconds) ?? 0
+        checkpointed = try values.decodeIfPresent(Bool.self, forKey: .checkpointed) ?? false
+        checkpointedAt = try values.decodeIfPresent(Date.self, forKey: .checkpointedAt)
+        checkpointPath = try values.decodeIfPresent(String.self, forKey: .checkpointPath) ?? ""
+        keepsCheckpoint = try values.decodeIfPresent(Bool.self, forKey: .keepsCheckpoint) ?? false
     }
 }

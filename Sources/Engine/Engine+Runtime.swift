@@ -67,7 +67,9 @@ extension Engine {
     /// Creates the container in the runtime under a new conmon (the seed's init): mounts, writes config.json,
     /// starts conmon, reads the container's pid from the sync pipe, and stores the state with the `init` event
     /// (the one place it is recorded). Undoes everything when it fails.
-    func initLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+    /// With `restore`, conmon runs `runc restore` from the checkpoint instead: the container runs at once (its
+    /// state then says so) and no `init` event is recorded (the caller records the restore).
+    func initLocked(_ record: inout ContainerRecord, restore: RestoreSource? = nil) async throws(EngineError) {
         if record.state.inRuntime { try await cleanupLocked(&record) }
         let id = record.config.id
         let paths = self.paths(id)
@@ -82,15 +84,15 @@ extension Engine {
             try FileSystem.write(paths.configJSON, try spec.encoded(), mode: 0o600)
             exits.clear(id)
             unlink(paths.pidFile)
-            let pid = try await launchConmon(record.config, paths)
+            let pid = try await launchConmon(record.config, paths, restore: restore)
             record.state.pid = pid
             record.state.conmonPID = Int32(FileSystem.readText(paths.conmonPidFile)?.filter(\.isNumber) ?? "") ?? 0
             if options.subreaper { ChildProcesses.shared.adopt(record.state.conmonPID) }
             record.state.inRuntime = true
-            record.state.status = .created
+            record.state.status = restore == nil ? .created : .running
             record.state.exitCode = nil
             record.state.oomKilled = false
-            try store.saveState(record.config, record.state, event: .initialize)
+            try store.saveState(record.config, record.state, event: restore == nil ? .initialize : nil)
         } catch {
             try? await runc.delete(id)
             if record.state.status == .created { record.state.status = .configured }
@@ -105,7 +107,9 @@ extension Engine {
     static let syncPipeTimeout: Duration = .seconds(60)
 
     /// Starts conmon (which runs `runc create`) and returns the container's pid.
-    private func launchConmon(_ config: ContainerConfig, _ paths: ContainerPaths) async throws(EngineError) -> Int32 {
+    private func launchConmon(
+        _ config: ContainerConfig, _ paths: ContainerPaths, restore: RestoreSource? = nil
+    ) async throws(EngineError) -> Int32 {
         var sync: [Int32] = [-1, -1]
         guard cspawn_pipe(&sync) == 0 else { throw .system("pipe", errno) }
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
@@ -120,6 +124,12 @@ extension Engine {
             // Records the exit in the store even while no engine process runs (the service may exit when idle).
             arguments += ["--exit-command", program]
             for argument in command.dropFirst() + [config.id] { arguments += ["--exit-command-arg", argument] }
+        }
+        if let restore {
+            // conmon runs `runc restore --image-path IMAGES ... --detach` in place of `runc create`.
+            arguments += ["--restore", restore.images, "--runtime-arg", "--criu", "--runtime-arg", options.criuPath]
+            arguments += ["--runtime-opt", "--work-path", "--runtime-opt", restore.images + "-work"]
+            if restore.tcpEstablished { arguments += ["--runtime-opt", "--tcp-established"] }
         }
         if config.tty { arguments.append("-t") }
         if config.stdin { arguments.append("-i") }

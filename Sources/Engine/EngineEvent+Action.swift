@@ -50,6 +50,10 @@ extension EngineEvent {
         public static let cleanup: Action = "cleanup"
         /// A container or an image was removed.
         public static let remove: Action = "remove"
+        /// A container's processes were checkpointed.
+        public static let checkpoint: Action = "checkpoint"
+        /// A container's processes were restored from a checkpoint.
+        public static let restore: Action = "restore"
         /// An image was imported from a root filesystem tarball.
         public static let `import`: Action = "import"
         /// Images were loaded from an archive or layout.

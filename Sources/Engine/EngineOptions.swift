@@ -1,3 +1,4 @@
+internal import Glibc
 public import Logging
 
 /// Where the engine keeps its state and which programs it runs.
@@ -23,6 +24,14 @@ public struct EngineOptions: Sendable {
     public var runtimeTimeout: Duration = .seconds(60)
     /// containers-common's seccomp profile, every container's default filter.
     public var seccompProfilePath: String = SeccompProfile.defaultPath
+    /// CRIU, for checkpoint and restore (runc's `--criu`): the wrapper `scripts/install-criu.sh` installs when it
+    /// is there, else the system's.
+    public var criuPath: String = EngineOptions.defaultCRIU
+    /// The CRIU the engine finds by itself.
+    public static var defaultCRIU: String {
+        for path in ["/usr/local/lib/podlink/criu", "/usr/sbin/criu"] where access(path, X_OK) == 0 { return path }
+        return "/usr/sbin/criu"
+    }
     /// Whether this engine records exits as they happen, cleans up and applies restart policies: the service's
     /// engine does; one opened to handle a single exit does not.
     public var handlesExits: Bool

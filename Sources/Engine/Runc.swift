@@ -65,4 +65,27 @@ struct Runc: Sendable {
 
     func pause(_ id: String) async throws(EngineError) { try await run(["pause", id]) }
     func resume(_ id: String) async throws(EngineError) { try await run(["resume", id]) }
+
+    /// Dumps the container's processes with CRIU (`criu`) into `images`; they stop unless `leaveRunning`.
+    func checkpoint(
+        _ id: String, criu: String, images: String, work: String, leaveRunning: Bool, tcpEstablished: Bool,
+        fileLocks: Bool
+    ) async throws(EngineError) {
+        var arguments = ["--criu", criu, "checkpoint", "--image-path", images, "--work-path", work]
+        if leaveRunning { arguments.append("--leave-running") }
+        if tcpEstablished { arguments.append("--tcp-established") }
+        if fileLocks { arguments.append("--file-locks") }
+        let output = try await ChildProcesses.shared.run(
+            path, [path, "--root", root] + arguments + [id], timeout: timeout)
+        guard output.status == 0 else {
+            let log = FileSystem.readText(work + "/dump.log").map(Self.criuError) ?? ""
+            throw .runtimeError("checkpoint failed: \(Self.message(output.stderrText))\(log)")
+        }
+    }
+
+    /// CRIU's first error line from its log, after a colon (empty when none).
+    static func criuError(_ log: String) -> String {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("Error") }) else { return "" }
+        return ": " + line.trimmingPrefix(while: { $0 != "E" })
+    }
 }

@@ -69,7 +69,8 @@ extension IoPodlink.ContainerState {
             started: state.startedAt.map(Time.format),
             finished: state.finishedAt.map(Time.format), mountPoint: state.mountPoint, mountCount: state.mountCount,
             rootfs: state.rootfsKind.map { $0 == .overlay ? .overlay : .copy }, restartCount: state.restartCount,
-            stoppedByUser: state.stoppedByUser)
+            stoppedByUser: state.stoppedByUser, checkpointed: state.checkpointed,
+            checkpointedAt: state.checkpointedAt.map(Time.format), checkpointPath: state.checkpointPath)
     }
 }
 

@@ -27,6 +27,9 @@ public enum ContainerLifecycle {
         .exec: Rule(from: [.running], to: nil),
         .attach: Rule(from: [.created, .running], to: nil),
         .exit: Rule(from: active, to: .exited),
+        // A checkpoint stops the process (the exit then leads to `exited`); a restore needs a checkpoint too.
+        .checkpoint: Rule(from: [.running], to: nil),
+        .restore: Rule(from: initialisable, to: .running),
         // Running and paused containers need `force`; a removal a crash interrupted may be finished.
         .remove: Rule(from: Set(ContainerStatus.allCases), to: nil),
     ]

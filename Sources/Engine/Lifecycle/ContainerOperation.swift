@@ -24,6 +24,10 @@ public enum ContainerOperation: String, Sendable, Hashable, CaseIterable, Custom
     case exit
     /// Taken out of the store.
     case remove
+    /// Its processes dumped by CRIU (they stop, unless left running).
+    case checkpoint
+    /// Its processes brought back from a checkpoint.
+    case restore
 
     /// The operation's name in messages.
     public var description: String { rawValue }
