@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Installs CRIU 4.1.1 from Debian trixie next to the system, for checkpoint/restore (`runc --criu WRAPPER`).
+# Installs CRIU from Debian trixie (4.1.1) next to the system, for checkpoint/restore (`runc --criu WRAPPER`).
 # Why: bookworm's CRIU 3.17 cannot parse this kernel's split [vvar_vclock] vDSO mapping. Trixie's CRIU needs a newer
 # glibc, so it runs through trixie's own loader with its own libraries first; nothing of the system is changed (apt
 # works on a private state in a temporary directory, and the sources are the system's own with the suite renamed).
-# Result: the tree in $PREFIX/criu-4 and the wrapper $PREFIX/criu. PODLINK_CRIU_PREFIX overrides the prefix (tests).
+# Result: the tree in PREFIX/criu-4 and the wrapper PREFIX/criu (PREFIX: $PODLINK_CRIU_PREFIX or /usr/local/lib/podlink;
+# the suite: $PODLINK_CRIU_SUITE or trixie).
 set -euo pipefail
 
 prefix=${PODLINK_CRIU_PREFIX:-/usr/local/lib/podlink}
 tree=$prefix/criu-4
 wrapper=$prefix/criu
-suite=trixie
+# trixie's 4.1.1 cannot dump inet sockets on kernels >= 6.16 (SO_PASSCRED); forky (testing) has 4.2.1, which can
+suite=${PODLINK_CRIU_SUITE:-trixie}
 
-if [[ -x $wrapper ]] && "$wrapper" check >/dev/null 2>&1; then
+if grep -qs "from Debian $suite " "$wrapper" && "$wrapper" check >/dev/null 2>&1; then
     echo "criu: $wrapper already works ($("$wrapper" --version | sed -n 's/^Version: //p'))"
     exit 0
 fi
@@ -24,7 +26,7 @@ mkdir -p "$work"/{lists/partial,archives/partial,parts,prefs,debs}
 chmod 755 "$work" && chown _apt "$work/debs" 2>/dev/null || true # apt downloads as _apt
 : >"$work/status"
 
-# The system's own sources, only the entries of its release's suites (and -updates, -security...), renamed to trixie:
+# The system's own sources, only the entries of its release's suites (and -updates, -security...), renamed:
 # no mirror is named here, and other vendors' repositories are left out.
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [[ -f $f ]] || continue
@@ -87,7 +89,7 @@ libs="$tree/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux
 cat >"$wrapper.new" <<EOF
 #!/bin/sh
 # CRIU from Debian $suite through its own loader (made by scripts/install-criu.sh)
-exec $tree/usr/lib64/ld-linux-x86-64.so.2 --argv0 criu --library-path $libs $tree/usr/sbin/criu "\$@"
+exec "$tree/usr/lib64/ld-linux-x86-64.so.2" --argv0 criu --library-path "$libs" "$tree/usr/sbin/criu" "\$@"
 EOF
 chmod 755 "$wrapper.new"
 rm -rf "$tree" && mv "$tree.new" "$tree" && mv "$wrapper.new" "$wrapper"

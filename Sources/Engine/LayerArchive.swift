@@ -179,6 +179,11 @@ enum LayerArchive {
 
     /// Writes a tar (pax) of the tree at `directory` to `fd`, entries relative to the root, as it walks.
     static func export(_ directory: String, to fd: Int32) throws(EngineError) {
+        try export([(directory, "")], to: fd)
+    }
+
+    /// Writes one tar (pax) of several trees to `fd`: each tree's entries below its prefix (at the top when empty).
+    static func export(_ trees: [(directory: String, prefix: String)], to fd: Int32) throws(EngineError) {
         guard let writer = archive_write_new() else { throw .internalError("archive_write_new") }
         defer { archive_write_free(writer) }
         try check(writer, archive_write_set_format_pax_restricted(writer), "tar format")
@@ -188,47 +193,51 @@ enum LayerArchive {
         defer { archive_read_free(disk) }
         // Links are archived as links; owners as the container's numeric ids (no lookup in the host's files).
         archive_read_disk_set_symlink_physical(disk)
-        try check(disk, archive_read_disk_open(disk, directory), "open \(directory)")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
         defer { buffer.deallocate() }
         guard let entry = archive_entry_new() else { throw .internalError("archive_entry_new") }
         defer { archive_entry_free(entry) }
-        while true {
-            archive_entry_clear(entry)
-            let rc = archive_read_next_header2(disk, entry)
-            if rc == ARCHIVE_EOF { break }
-            // An entry that vanished while the walk reached it (a running container changes its tree).
-            if rc == ARCHIVE_FAILED { continue }
-            try check(disk, rc, "walk \(directory)")
-            archive_read_disk_descend(disk)
-            guard let raw = archive_entry_pathname(entry) else { continue }
-            let full = String(cString: raw)
-            var relative = full.hasPrefix(directory) ? String(full.dropFirst(directory.count)) : full
-            while relative.hasPrefix("/") { relative.removeFirst() }
-            if relative.isEmpty { continue }
-            let isDirectory = (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFDIR)
-            archive_entry_set_pathname(entry, isDirectory ? relative + "/" : relative)
-            try check(writer, archive_write_header(writer, entry), "write header \(relative)")
-            if archive_entry_size(entry) > 0
-                && (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFREG)
-            {
-                // The data comes from the inode the walk listed, opened beneath the tree through no symbolic
-                // link: a container that swaps a directory for a link meanwhile cannot point the export at a
-                // host file. A file that changed so gets no data (the archive pads it with zeros).
-                if let file = try? SafeFile.openRegular(relative, beneath: directory, .noSymlinks) {
-                    defer { close(file.fd) }
-                    var info = stat()
-                    if fstat(file.fd, &info) == 0, UInt64(info.st_ino) == UInt64(archive_entry_ino64(entry)),
-                        UInt64(info.st_dev) == UInt64(archive_entry_dev(entry))
-                    {
-                        var left = Int(archive_entry_size(entry))
-                        while left > 0 {
-                            let n = read(file.fd, buffer.baseAddress, min(buffer.count, left))
-                            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                            if n <= 0 { break }
-                            let w = archive_write_data(writer, buffer.baseAddress, n)
-                            if w < 0 { try check(writer, Int32(w), "write \(relative)") }
-                            left -= n
+        for (directory, prefix) in trees {
+            try check(disk, archive_read_disk_open(disk, directory), "open \(directory)")
+            defer { archive_read_close(disk) }
+            while true {
+                archive_entry_clear(entry)
+                let rc = archive_read_next_header2(disk, entry)
+                if rc == ARCHIVE_EOF { break }
+                // An entry that vanished while the walk reached it (a running container changes its tree).
+                if rc == ARCHIVE_FAILED { continue }
+                try check(disk, rc, "walk \(directory)")
+                archive_read_disk_descend(disk)
+                guard let raw = archive_entry_pathname(entry) else { continue }
+                let full = String(cString: raw)
+                var relative = full.hasPrefix(directory) ? String(full.dropFirst(directory.count)) : full
+                while relative.hasPrefix("/") { relative.removeFirst() }
+                if relative.isEmpty && prefix.isEmpty { continue }
+                let isDirectory = (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFDIR)
+                let stored = prefix.isEmpty ? relative : relative.isEmpty ? prefix : prefix + "/" + relative
+                archive_entry_set_pathname(entry, isDirectory ? stored + "/" : stored)
+                try check(writer, archive_write_header(writer, entry), "write header \(relative)")
+                if archive_entry_size(entry) > 0
+                    && (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFREG)
+                {
+                    // The data comes from the inode the walk listed, opened beneath the tree through no symbolic
+                    // link: a container that swaps a directory for a link meanwhile cannot point the export at a
+                    // host file. A file that changed so gets no data (the archive pads it with zeros).
+                    if let file = try? SafeFile.openRegular(relative, beneath: directory, .noSymlinks) {
+                        defer { close(file.fd) }
+                        var info = stat()
+                        if fstat(file.fd, &info) == 0, UInt64(info.st_ino) == UInt64(archive_entry_ino64(entry)),
+                            UInt64(info.st_dev) == UInt64(archive_entry_dev(entry))
+                        {
+                            var left = Int(archive_entry_size(entry))
+                            while left > 0 {
+                                let n = read(file.fd, buffer.baseAddress, min(buffer.count, left))
+                                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                                if n <= 0 { break }
+                                let w = archive_write_data(writer, buffer.baseAddress, n)
+                                if w < 0 { try check(writer, Int32(w), "write \(relative)") }
+                                left -= n
+                            }
                         }
                     }
                 }

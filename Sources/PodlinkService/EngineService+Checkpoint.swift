@@ -10,7 +10,8 @@ extension EngineService {
     ) async throws -> IoPodlink.CheckpointContainer.Reply {
         let options = Engine.CheckpointOptions(
             keep: parameters.keep ?? false, leaveRunning: parameters.leaveRunning ?? false,
-            tcpEstablished: parameters.tcpEstablished ?? false, fileLocks: parameters.fileLocks ?? false)
+            tcpEstablished: parameters.tcpEstablished ?? false, fileLocks: parameters.fileLocks ?? false,
+            export: parameters.export)
         let id = try await engineCall { () throws(EngineError) in
             try await engine.checkpointContainer(parameters.name, options)
             return try await engine.inspectContainer(parameters.name).config.id
@@ -24,6 +25,10 @@ extension EngineService {
         context: VarlinkCallContext<IoPodlink.RestoreContainer.Reply>
     ) async throws -> IoPodlink.RestoreContainer.Reply {
         let id = try await engineCall { () throws(EngineError) in
+            if let archive = parameters.import {
+                return try await engine.importCheckpoint(
+                    archive, name: parameters.newName, tcpEstablished: parameters.tcpEstablished ?? false)
+            }
             try await engine.restoreContainer(
                 parameters.name, keep: parameters.keep ?? false, tcpEstablished: parameters.tcpEstablished ?? false)
             return try await engine.inspectContainer(parameters.name).config.id

@@ -12,14 +12,20 @@ struct CheckpointCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Leave the container running after the checkpoint.") var leaveRunning = false
     @Flag(help: "Checkpoint established TCP connections.") var tcpEstablished = false
     @Flag(help: "Checkpoint file locks.") var fileLocks = false
+    @Option(name: .shortAndLong, help: "Also write the checkpoint as an archive at this path (on the service's host).")
+    var export: String?
     @Argument(help: "Containers, by name or id.") var containers: [String]
+
+    func validate() throws {
+        if export != nil && containers.count != 1 { throw ValidationError("--export takes one container.") }
+    }
 
     func run() async throws {
         try await global.withClient { client in
             try await Targets.each(containers) { name in
                 let id = try await client.checkpointContainer(
                     name: name, keep: keep, leaveRunning: leaveRunning, tcpEstablished: tcpEstablished,
-                    fileLocks: fileLocks
+                    fileLocks: fileLocks, export: export.map(Paths.absolute)
                 ).container
                 Console.line(id)
             }

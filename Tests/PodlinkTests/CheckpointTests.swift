@@ -88,4 +88,69 @@ struct CheckpointTests {
         await connection.close()
         await fixture.tearDown()
     }
+
+    @Test func migrationToAnotherService() async throws {
+        let source = try await PodlinkdFixture()
+        let (client, connection) = try await source.clientWithImage()
+        let script = "echo changed > /marker; " + Self.counter[2]
+        let id = try await client.createContainer(
+            create: .init(image: "test:latest", name: "travels", command: ["sh", "-c", script])
+        ).container
+        _ = try await client.startContainer(name: id)
+        let before = try await Self.count(client, id, atLeast: 10)
+        let archive = source.directory + "/travels.tar"
+        _ = try await client.checkpointContainer(name: id, export: archive)
+        #expect(try await client.inspectContainer(name: id).container.state.checkpointed)
+
+        // Another service with storage of its own; the archive made for an image it lacks is refused first.
+        let target = try await PodlinkdFixture()
+        let (other, otherConnection) = try await target.connect()
+        await #expect { try await other.restoreContainer(name: "", import: archive) } throws: { error in
+            if case .imageNotFound = error as? IoPodlinkError { true } else { false }
+        }
+        _ = try await other.loadImage(name: "test:latest", inputFile: PodlinkdFixture.image)
+        let moved = try await other.restoreContainer(name: "", import: archive, newName: "arrived").container
+        let inspected = try await other.inspectContainer(name: "arrived").container
+        #expect(inspected.id == moved && inspected.state.status == .running)
+        // Its count goes on there, and its root filesystem's changes came along.
+        #expect(try await Self.count(other, moved, atLeast: before) >= before)
+        #expect(try await other.execContainer(name: moved, command: ["cat", "/marker"]).stdout == "changed\n")
+        await otherConnection.close()
+        await connection.close()
+        await target.tearDown()
+        await source.tearDown()
+    }
+
+    @Test func badArchivesLeaveNothingBehind() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter)).container
+        _ = try await client.startContainer(name: id)
+        await #expect { try await client.checkpointContainer(name: id, export: "relative.tar") } throws: { error in
+            if case .invalidArgument = error as? IoPodlinkError { true } else { false }
+        }
+        let archive = fixture.directory + "/good.tar"
+        _ = try await client.checkpointContainer(name: id, export: archive)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
+        let truncated = fixture.directory + "/truncated.tar"
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+        let garbage = fixture.directory + "/garbage.tar"
+        try Data((0..<65536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(
+            to: URL(fileURLWithPath: garbage))
+        let notOurs = fixture.directory + "/plain.tar"
+        _ = await PodlinkdFixture.run(["tar", "-cf", notOurs, "-C", fixture.directory, "good.tar"])
+        for bad in [truncated, garbage, notOurs, fixture.directory + "/missing.tar", "relative.tar"] {
+            await #expect { try await client.restoreContainer(name: "", import: bad) } throws: { error in
+                if case .invalidArgument("import", _) = error as? IoPodlinkError { true } else { false }
+            }
+        }
+        // Only the original container; nothing mounted for another, no half-made directory.
+        #expect(try await client.listContainers().containers.map(\.id) == [id])
+        let containers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory + "/storage/containers")
+        #expect(containers == [id], "\(containers)")
+        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        #expect(mounts.split(separator: "\n").filter { $0.contains(fixture.directory) }.count <= 1)
+        await connection.close()
+        await fixture.tearDown()
+    }
 }

@@ -15,10 +15,15 @@ extension Engine {
         public var tcpEstablished: Bool
         /// Dump held file locks.
         public var fileLocks: Bool
+        /// Also write the checkpoint as one archive at this path on the host (see ``Engine/importCheckpoint``).
+        public var export: String?
 
         /// Options; all off by default.
-        public init(keep: Bool = false, leaveRunning: Bool = false, tcpEstablished: Bool = false, fileLocks: Bool = false)
-        {
+        public init(
+            keep: Bool = false, leaveRunning: Bool = false, tcpEstablished: Bool = false, fileLocks: Bool = false,
+            export: String? = nil
+        ) {
+            self.export = export
             self.keep = keep
             self.leaveRunning = leaveRunning
             self.tcpEstablished = tcpEstablished
@@ -37,6 +42,9 @@ extension Engine {
         try await locked(reference) { (record) throws(EngineError) in
             try await syncLocked(&record)
             try ContainerLifecycle.check(.checkpoint, from: record.state.status, container: record.config.name)
+            if let export = checkpoint.export, !export.hasPrefix("/") {
+                throw .invalidArgument("export", "\(export) is not an absolute path")
+            }
             guard access(options.criuPath, X_OK) == 0 else {
                 throw .runtimeError("CRIU is not installed at \(options.criuPath) (scripts/install-criu.sh installs it)")
             }
@@ -72,6 +80,7 @@ extension Engine {
             record.state.checkpointPath = images
             record.state.keepsCheckpoint = checkpoint.keep
             try store.saveState(record.config, record.state, event: .checkpoint)
+            if let export = checkpoint.export { try await exportCheckpoint(record, to: export) }
         }
     }
 
