@@ -29,7 +29,7 @@ format:
 clean:
 	rm -rf .build
 
-.PHONY: bench-rpc bench-exit bench-exec
+.PHONY: bench-rpc bench-exit bench-exec bench-checkpoint
 bench-rpc: deps
 	./Benchmarks/rpc.sh
 
@@ -38,3 +38,6 @@ bench-exit: deps
 
 bench-exec: deps
 	./Benchmarks/exec-latency.sh
+
+bench-checkpoint: deps
+	./Benchmarks/checkpoint.sh

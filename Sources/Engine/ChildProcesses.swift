@@ -139,7 +139,8 @@ final class ChildProcesses: Sendable {
 
     /// Runs a program to its end and collects its output. `stdin` is written then closed, or /dev/null is given.
     func run(
-        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String] = ChildProcesses.environment,
+        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil,
+        environment: [String] = ChildProcesses.environment,
         timeout: Duration? = nil
     ) async throws(EngineError) -> ProcessOutput {
         let collected = Collected()

@@ -86,7 +86,9 @@ extension Engine {
     /// With `start`, a container that is not running is started after the attachment is made (the seed's
     /// StartAndAttach), so no byte of its output is lost. Without, it must be created or running.
     /// `stdin` asks for the process's standard input, which the container must keep open (created with `stdin`).
-    public func attachSession(_ reference: String, start: Bool, stdin: Bool = false) async throws(EngineError)
+    public func attachSession(
+        _ reference: String, start: Bool, stdin: Bool = false
+    ) async throws(EngineError)
         -> AttachSession
     {
         try await locked(reference) { (record) throws(EngineError) -> AttachSession in

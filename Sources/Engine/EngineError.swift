@@ -87,11 +87,14 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `operation` is not allowed for an exec session in `state`.
-    public static func execSessionInvalidState(_ id: String, _ state: ExecSessionState, _ operation: String)
+    public static func execSessionInvalidState(
+        _ id: String, _ state: ExecSessionState, _ operation: String
+    )
         -> EngineError
     {
         var error = EngineError(
-            code: .execSessionInvalidState, message: "cannot \(operation) exec session \(id.prefix(12)): it is \(state)",
+            code: .execSessionInvalidState,
+            message: "cannot \(operation) exec session \(id.prefix(12)): it is \(state)",
             subject: id, operation: operation)
         error.sessionState = state
         return error

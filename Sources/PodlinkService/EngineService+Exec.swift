@@ -75,7 +75,8 @@ extension EngineService {
         _ parameters: IoPodlink.WaitExecSession.Parameters,
         context: VarlinkCallContext<IoPodlink.WaitExecSession.Reply>
     ) async throws -> IoPodlink.WaitExecSession.Reply {
-        let code = try await engineCall { () throws(EngineError) in try await engine.waitExecSession(parameters.session) }
+        let code = try await engineCall { () throws(EngineError) in try await engine.waitExecSession(parameters.session)
+        }
         return .init(exitCode: Int(code))
     }
 

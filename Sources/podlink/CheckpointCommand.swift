@@ -9,7 +9,8 @@ struct CheckpointCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Flag(name: .shortAndLong, help: "Keep the checkpoint's images after a restore.") var keep = false
-    @Flag(name: .shortAndLong, help: "Leave the container running after the checkpoint.") var leaveRunning = false
+    @Flag(name: [.customShort("R"), .long], help: "Leave the container running after the checkpoint.")
+    var leaveRunning = false
     @Flag(help: "Checkpoint established TCP connections.") var tcpEstablished = false
     @Flag(help: "Checkpoint file locks.") var fileLocks = false
     @Option(name: .shortAndLong, help: "Also write the checkpoint as an archive at this path (on the service's host).")

@@ -258,7 +258,8 @@ extension SecurityTests {
         let wrapper = test.directory + "/runc-hangs-on-pause"
         try FileSystem.write(
             wrapper,
-            Array("#!/bin/sh\ncase \" $* \" in *\" pause \"*) exec sleep 1000;; esac\nexec /usr/bin/runc \"$@\"\n".utf8),
+            Array(
+                "#!/bin/sh\ncase \" $* \" in *\" pause \"*) exec sleep 1000;; esac\nexec /usr/bin/runc \"$@\"\n".utf8),
             mode: 0o755)
         var options = TestEngine.options(test.directory)
         options.runtimePath = wrapper

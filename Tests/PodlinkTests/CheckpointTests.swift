@@ -40,6 +40,9 @@ struct CheckpointTests {
         #expect(after >= before)
         #expect(try await Self.count(client, id, atLeast: after + 2) >= after + 2)
         #expect(!FileManager.default.fileExists(atPath: images), "the images outlived the restore without keep")
+        // Its own network namespace has its loopback up again (runc restores it empty).
+        let loopback = try await client.execContainer(name: id, command: ["ip", "link", "show", "lo"]).stdout
+        #expect(loopback.contains("UP"), "\(loopback)")
         // conmon supervises the restored process: its end is recorded as any other.
         _ = try await client.stopContainer(name: id, timeout: 0)
         #expect(try await client.waitContainer(name: id).exitcode == 137)

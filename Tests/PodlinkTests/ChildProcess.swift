@@ -47,7 +47,9 @@ final class ChildProcess: Sendable {
         let from: [Int32] = [input, out, err]
         let to: [Int32] = [0, 1, 2]
         let rc = cspawn_spawn(executable, argv, envp, from, to, 3, 0, nil, &pid)
-        guard rc == 0 else { throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
         self.pid = pid
         let thread = Thread { [self, pid] in
             // Seen ended first (not reaped), then reaped under the lock: `terminate` never signals a reused pid.

@@ -51,7 +51,9 @@ struct ExecSessionTests {
         await fixture.tearDown()
     }
 
-    @Test(arguments: [(["true"], 0), (["sh", "-c", "exit 1"], 1), (["/etc/hostname"], 126), (["nosuch"], 127)] as [([String], Int32)])
+    @Test(
+        arguments: [(["true"], 0), (["sh", "-c", "exit 1"], 1), (["/etc/hostname"], 126), (["nosuch"], 127)]
+            as [([String], Int32)])
     func exitCodesOfSessions(_ command: [String], _ code: Int32) async throws {
         let fixture = try await PodlinkdFixture()
         let (client, connection) = try await fixture.clientWithImage()
@@ -232,7 +234,8 @@ struct ExecSessionTests {
             .joined(separator: " ")
         let podlink = PodlinkdFixture.products + "/podlink"
         let piped = await PodlinkdFixture.run([
-            "sh", "-c", "echo through the bridge | \(podlink) --bridge '\(bridge)' exec -i \(container) sh -c 'cat; exit 4'",
+            "sh", "-c",
+            "echo through the bridge | \(podlink) --bridge '\(bridge)' exec -i \(container) sh -c 'cat; exit 4'",
         ])
         #expect(piped.status == 4 && piped.output == "through the bridge\n", "\(piped)")
         let terminal = await PodlinkdFixture.run([

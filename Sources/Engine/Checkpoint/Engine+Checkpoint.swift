@@ -1,5 +1,6 @@
 internal import FoundationEssentials
 internal import Glibc
+internal import Logging
 
 /// Checkpoint and restore with CRIU (the seed's Checkpoint and Restore): runc dumps a running container's processes
 /// into images kept with the container; a restore brings them back under a new conmon, which supervises them as it
@@ -36,7 +37,9 @@ extension Engine {
 
     /// Checkpoints a running container: its processes are dumped (and stop, unless `leaveRunning`); the container
     /// is then `exited` and checkpointed, and a restore brings it back where it was.
-    public func checkpointContainer(_ reference: String, _ checkpoint: CheckpointOptions = .init())
+    public func checkpointContainer(
+        _ reference: String, _ checkpoint: CheckpointOptions = .init()
+    )
         async throws(EngineError)
     {
         try await locked(reference) { (record) throws(EngineError) in
@@ -46,7 +49,8 @@ extension Engine {
                 throw .invalidArgument("export", "\(export) is not an absolute path")
             }
             guard access(options.criuPath, X_OK) == 0 else {
-                throw .runtimeError("CRIU is not installed at \(options.criuPath) (scripts/install-criu.sh installs it)")
+                throw .runtimeError(
+                    "CRIU is not installed at \(options.criuPath) (scripts/install-criu.sh installs it)")
             }
             let id = record.config.id
             let images = checkpointImages(id)
@@ -86,7 +90,9 @@ extension Engine {
 
     /// Restores a checkpointed container that does not run: its processes come back from the images where they
     /// were, under a new conmon. The images are removed afterwards unless the checkpoint or this call keeps them.
-    public func restoreContainer(_ reference: String, keep: Bool = false, tcpEstablished: Bool = false)
+    public func restoreContainer(
+        _ reference: String, keep: Bool = false, tcpEstablished: Bool = false
+    )
         async throws(EngineError)
     {
         try await locked(reference) { (record) throws(EngineError) in
@@ -97,9 +103,21 @@ extension Engine {
                 throw .invalidState(record.state.status, "restore (never checkpointed)", container: record.config.name)
             }
             guard access(options.criuPath, X_OK) == 0 else {
-                throw .runtimeError("CRIU is not installed at \(options.criuPath) (scripts/install-criu.sh installs it)")
+                throw .runtimeError(
+                    "CRIU is not installed at \(options.criuPath) (scripts/install-criu.sh installs it)")
             }
             try await initLocked(&record, restore: RestoreSource(images: images, tcpEstablished: tcpEstablished))
+            if record.config.network == .none {
+                // runc restores into an empty network namespace of its own, loopback down: bring it up again.
+                let pid = String(record.state.pid)
+                let output = try await ChildProcesses.shared.run(
+                    "/usr/bin/nsenter",
+                    ["/usr/bin/nsenter", "-t", pid, "-n", "/usr/sbin/ip", "link", "set", "lo", "up"],
+                    timeout: .seconds(10))
+                if output.status != 0 {
+                    logger.warning("loopback of restored \(record.config.name): \(output.stderrText)")
+                }
+            }
             record.state.status = ContainerLifecycle.next(after: .restore, from: record.state.status)
             record.state.startedAt = Date()
             record.state.finishedAt = nil

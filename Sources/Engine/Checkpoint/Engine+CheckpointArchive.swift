@@ -20,14 +20,18 @@ extension Engine {
         try FileSystem.write(meta + "/config.json", try OCISpec.encode(record.config), mode: 0o600)
         let trees = [(meta, ""), (checkpointImages(id), "checkpoint"), (paths(id).upper, "rootfs-diff")]
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .invalidArgument("export", "cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw .invalidArgument("export", "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         try await Offload.run { () throws(EngineError) in try LayerArchive.export(trees, to: fd) }
     }
 
     /// Makes a container from a checkpoint archive and restores it: the migration's other end. It keeps its id
     /// (a new one when this engine has it) and its name, or `name`. Nothing is left of it when any step fails.
-    public func importCheckpoint(_ path: String, name: String? = nil, tcpEstablished: Bool = false)
+    public func importCheckpoint(
+        _ path: String, name: String? = nil, tcpEstablished: Bool = false
+    )
         async throws(EngineError) -> String
     {
         guard path.hasPrefix("/") else { throw .invalidArgument("import", "\(path) is not an absolute path") }
@@ -50,7 +54,8 @@ extension Engine {
         }
         var config: ContainerConfig
         do {
-            config = try JSONDecoder().decode(ContainerConfig.self, from: Data(try FileSystem.read(stage + "/config.json")))
+            config = try JSONDecoder().decode(
+                ContainerConfig.self, from: Data(try FileSystem.read(stage + "/config.json")))
         } catch {
             throw .invalidArgument("import", "the archive's config.json cannot be read: \(error)")
         }

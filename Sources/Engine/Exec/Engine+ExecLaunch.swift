@@ -78,7 +78,8 @@ extension Engine {
         }
         guard write(startWriter, &byte, 1) == 1 else { throw .runtimeError("conmon went away before the exec") }
         let started = try await Self.readMessage(syncReader, what: "the exec session's process")
-        if options.subreaper, let real = Int32(FileSystem.readText(directory + "/conmon.pid")?.filter(\.isNumber) ?? "") {
+        if options.subreaper, let real = Int32(FileSystem.readText(directory + "/conmon.pid")?.filter(\.isNumber) ?? "")
+        {
             ChildProcesses.shared.adopt(real)
         }
         guard started.data > 0 else {
@@ -95,7 +96,9 @@ extension Engine {
         var message: String?
     }
 
-    static func readMessage(_ fd: Int32, what: String, limit: Duration = Engine.syncPipeTimeout)
+    static func readMessage(
+        _ fd: Int32, what: String, limit: Duration = Engine.syncPipeTimeout
+    )
         async throws(EngineError) -> ConmonMessage
     {
         let bytes = try await Offload.run { () throws(EngineError) -> [UInt8] in
