@@ -1,12 +1,16 @@
 import CSpawn
-import FoundationEssentials
+import Foundation
 import Glibc
 import Testing
 
 @testable import Engine
 
 /// The engine's create+start+wait+remove of `true`, against conmon + runc doing the same with nothing around them.
-@Suite("Hot path", .serialized)
+/// A benchmark, not part of `make test` (a bound on time fails under the suite's own parallel load): `make
+/// bench-engine` runs it alone, release build, and prints the figures.
+@Suite(
+    "Hot path (benchmark)", .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["PODLINK_BENCH"] == "1", "a benchmark: make bench-engine"))
 struct HotPathBenchmarkTests {
     static func median(_ samples: [Duration]) -> Duration {
         let sorted = samples.sorted()
@@ -78,8 +82,7 @@ struct HotPathBenchmarkTests {
             let fullMedian = Self.median(Array(full.dropFirst(2)))
             let ratio = Double(fullMedian.components.attoseconds) / Double(bareMedian.components.attoseconds)
             print("hot path: engine median \(fullMedian), conmon+runc alone \(bareMedian), ratio \(ratio)")
-            // Loose: other suites run in parallel; the benchmark issue holds the real bound.
-            #expect(ratio < 2.5)
+            #expect(ratio < 2.5, "the engine should cost little more than conmon + runc alone")
         }
     }
 }
