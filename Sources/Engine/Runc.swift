@@ -63,7 +63,20 @@ struct Runc: Sendable {
         }
     }
 
-    func pause(_ id: String) async throws(EngineError) { try await run(["pause", id]) }
+    /// Freezes the container. cgroup v1's freezer can fail to settle while processes fork ("unable to freeze",
+    /// after which runc thaws it): tried again a few times before the error is the caller's.
+    func pause(_ id: String) async throws(EngineError) {
+        var attempt = 0
+        while true {
+            do {
+                try await run(["pause", id])
+                return
+            } catch where error.message.contains("unable to freeze") && attempt < 4 {
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
+    }
     func resume(_ id: String) async throws(EngineError) { try await run(["resume", id]) }
 
     /// Dumps the container's processes with CRIU (`criu`) into `images`; they stop unless `leaveRunning`.
