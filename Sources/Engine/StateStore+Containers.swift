@@ -112,6 +112,14 @@ extension StateStore {
         }
     }
 
+    /// Updates an exec session that is still recorded; one removed meanwhile stays removed.
+    func updateExecSession(_ session: ExecSession) throws(EngineError) {
+        let text = try Self.encode(session)
+        try write { (db) throws(EngineError) in
+            _ = try db.run("UPDATE exec_sessions SET session = ? WHERE id = ?", .text(text), .text(session.id))
+        }
+    }
+
     /// Forgets an exec session.
     func deleteExecSession(_ id: String) throws(EngineError) {
         try write { (db) throws(EngineError) in _ = try db.run("DELETE FROM exec_sessions WHERE id = ?", .text(id)) }

@@ -145,7 +145,8 @@ extension Engine {
         session.exitCode = code
         session.pid = 0
         session.endedAt = Date()
-        try store.saveExecSession(session, event: false)
+        // An update only: a removal that raced with this exit is not undone.
+        try store.updateExecSession(session)
         return code
     }
 
