@@ -105,16 +105,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // What the test targets share: starting processes without Foundation's Process.
+        .target(
+            name: "PodlinkTestSupport", dependencies: ["CSpawn"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CSpawn"], swiftSettings: swiftSettings),
         .testTarget(name: "VarlinkIDLTests", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VarlinkGeneratorTests", dependencies: ["VarlinkGenerator", "VarlinkIDL"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
-            name: "VarlinkTests", dependencies: ["Varlink"], swiftSettings: swiftSettings,
+            name: "VarlinkTests", dependencies: ["Varlink", "PodlinkTestSupport"], swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
         .testTarget(
-            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink", "CSpawn"], swiftSettings: swiftSettings
+            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink", "PodlinkTestSupport"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeneratedStubsTests", dependencies: ["Varlink", "VarlinkIDL"], swiftSettings: swiftSettings,

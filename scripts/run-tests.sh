@@ -74,7 +74,11 @@ for group in "${groups[@]}"; do
     fi
     if [ "$status" -ne 0 ] || [ "$count" -eq 0 ]; then
         failed_groups=$((failed_groups + 1))
-        [ "$count" -eq 0 ] && echo "--- $group ran no test"
+        if [ "$count" -eq 0 ]; then
+            # No summary line: the test process ended early (a crash); its last words say why.
+            echo "--- $group ran no test (exit $status); the end of its output:"
+            tail -40 "$log"
+        fi
     fi
     total=$((total + count))
 done

@@ -71,7 +71,7 @@ struct Runc: Sendable {
             do {
                 try await run(["pause", id])
                 return
-            } catch where error.message.contains("unable to freeze") && attempt < 4 {
+            } catch  where error.message.contains("unable to freeze") && attempt < 4 {
                 attempt += 1
                 try? await Task.sleep(for: .milliseconds(20 * attempt))
             }

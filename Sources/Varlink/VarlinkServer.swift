@@ -40,6 +40,9 @@ public final class VarlinkServer: Sendable {
         var acceptedTotal = 0
         /// Accepted connections not yet registered by their task (they count as open for the idle timeout).
         var pending = 0
+        /// Connections made but not served yet. An async channel must be finished, never just dropped (NIO traps
+        /// on that): one the listener made as it was closing never reaches `serve`, and is closed at the end.
+        var unserved: [ObjectIdentifier: Accepted] = [:]
         var accept: AsyncStream<Accepted>.Continuation?
     }
 
@@ -71,7 +74,9 @@ public final class VarlinkServer: Sendable {
         let maximum = configuration.maximumMessageSize
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(VarlinkFrameHandler(maximumMessageSize: maximum))
-            return try Accepted(wrappingChannelSynchronously: channel)
+            let accepted = try Accepted(wrappingChannelSynchronously: channel)
+            self.state.withLock { $0.unserved[ObjectIdentifier(channel)] = accepted }
+            return accepted
         }
     }
 
@@ -110,7 +115,10 @@ public final class VarlinkServer: Sendable {
                             for try await connection in inbound {
                                 self.state.withLock { $0.pending += 1 }
                                 if case .terminated = continuation.yield(connection) {
-                                    self.state.withLock { $0.pending -= 1 }
+                                    self.state.withLock { state in
+                                        state.pending -= 1
+                                        state.unserved[ObjectIdentifier(connection.channel)] = nil
+                                    }
                                     // Shutting down: close it properly (an async channel must be finished).
                                     try? await connection.executeThenClose { _, _ in }
                                 }
@@ -139,6 +147,11 @@ public final class VarlinkServer: Sendable {
             grace?.cancel()
             group.cancelAll()
         }
+        let unserved = state.withLock { state in
+            defer { state.unserved = [:] }
+            return Array(state.unserved.values)
+        }
+        for connection in unserved { try? await connection.executeThenClose { _, _ in } }
     }
 
     /// Serves one connection over a pair of file descriptors (standard input and output in bridge mode) and
@@ -239,6 +252,7 @@ public final class VarlinkServer: Sendable {
 
     private func serve(_ connection: Accepted, peer: VarlinkPeer?) async {
         let channel = connection.channel
+        state.withLock { _ = $0.unserved.removeValue(forKey: ObjectIdentifier(channel)) }
         // Decided once per connection, from the peer alone, on a thread outside the cooperative pool (an
         // authorizer may look up users and groups).
         let service = self.service

@@ -1,4 +1,5 @@
 import Foundation
+import PodlinkTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ struct PeerTests {
     static var ready: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
     /// Starts `command` serving on a fresh unix socket; returns the process and the socket path.
-    static func serve(_ command: [String], log: String) async throws -> (Process, String) {
+    static func serve(_ command: [String], log: String) async throws -> (ChildProcess, String) {
         let path = TestSupport.temporaryDirectory() + "/socket"
         let process = try TestSupport.start(command.map { $0.replacingOccurrences(of: "PATH", with: path) }, log: log)
         guard await TestSupport.waitForSocket(path) else {
@@ -131,7 +132,7 @@ struct PeerTests {
         let deadline = Date().addingTimeInterval(10)
         while activator.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!activator.isRunning, "the activated service did not exit when idle")
-        #expect(activator.terminationStatus == 0)
+        #expect(activator.status == 0)
     }
 
     @Test(.enabled(if: ready && TestSupport.havePython))
@@ -184,7 +185,6 @@ struct NotifyTests {
         #expect(receive() == "READY=1")
         server.terminate()
         #expect(receive() == "STOPPING=1")
-        server.waitUntilExit()
-        #expect(server.terminationStatus == 0)
+        #expect(await server.wait() == 0)
     }
 }

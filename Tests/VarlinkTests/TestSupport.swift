@@ -1,4 +1,5 @@
 import Foundation
+import PodlinkTestSupport
 import Synchronization
 import Testing
 import Varlink
@@ -52,67 +53,51 @@ enum TestSupport {
         }
     }
 
-    /// Runs a command to completion, blocking the calling thread.
+    /// Runs a command to completion (killed after `timeout` seconds), blocking the calling thread.
     @discardableResult
     static func runBlocking(
         _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil
     )
         -> Result
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let environment { process.environment = environment }
         let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let outputPath = directory + "/stdout"
         let errorPath = directory + "/stderr"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
-        process.standardError = FileHandle(forWritingAtPath: errorPath)
-        process.standardInput = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do { try process.run() } catch { return Result(status: -1, output: "", error: "\(error)") }
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            finished.wait()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                "/usr/bin/env", arguments: arguments, environment: environment, output: outputPath, error: errorPath)
+        } catch {
+            return Result(status: -1, output: "", error: "\(error)")
         }
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var status = process.waitBlocking(timeout: timeout)
+        if status == nil {
+            process.terminate(SIGKILL)
+            status = process.waitBlocking(timeout: 30)
+        }
         return Result(
-            status: process.terminationStatus,
+            status: status ?? -1,
             output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
             error: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
     }
 
     /// Starts a long-running process; the caller stops it.
-    static func start(_ arguments: [String], environment: [String: String]? = nil, log: String? = nil) throws -> Process
+    static func start(
+        _ arguments: [String], environment: [String: String]? = nil, log: String? = nil
+    ) throws
+        -> ChildProcess
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // The interpreter itself, not a wrapper (pyenv's shim) that a terminate would leave its python behind.
-        process.arguments = arguments.first == "python3" ? [python] + arguments.dropFirst() : arguments
-        if let environment { process.environment = environment }
-        process.standardInput = FileHandle.nullDevice
-        if let log {
-            FileManager.default.createFile(atPath: log, contents: nil)
-            let handle = FileHandle(forWritingAtPath: log)
-            process.standardOutput = handle
-            process.standardError = handle
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
-        return process
+        // The interpreter itself, not a wrapper (pyenv's shim) that a kill would leave its python behind.
+        let command = arguments.first == "python3" ? [python] + arguments.dropFirst() : arguments
+        return try ChildProcess("/usr/bin/env", arguments: command, environment: environment, output: log)
     }
 
-    /// Ends a started process with SIGKILL and reaps it: a test process may hold SIGTERM blocked (signal handlers
-    /// run through dispatch sources), and its children inherit that mask, so a terminate can go unheard.
-    static func kill(_ process: Process) {
+    /// Ends a started process with SIGKILL and reaps it.
+    static func kill(_ process: ChildProcess) {
         guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.terminate(SIGKILL)
+        _ = process.waitBlocking(timeout: 30)
     }
 
     /// The path of the python interpreter `python3` runs.

@@ -1,4 +1,5 @@
 import Foundation
+import PodlinkTestSupport
 import Synchronization
 import Testing
 import Varlink
@@ -188,7 +189,7 @@ struct TransportTests {
         defer { TestSupport.kill(server) }
         #expect(await TestSupport.waitForSocket(path))
         func descriptors() -> Int {
-            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.processIdentifier)/fd").count) ?? -1
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.pid)/fd").count) ?? -1
         }
         let call = #"{"method":"org.varlink.service.GetInfo"}"# + "\0"
         let warm = try RawSocket(path: path)

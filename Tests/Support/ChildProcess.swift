@@ -1,4 +1,4 @@
-import CSpawn
+internal import CSpawn
 import Dispatch
 import Foundation
 import Synchronization
@@ -13,24 +13,26 @@ import Glibc
 /// that closes inherited descriptors while it runs (`systemd-socket-activate` does) makes that thread block until
 /// it exits, and every other child's end goes unseen meanwhile. Here each child has a waiting thread of its own,
 /// inherits no descriptor but its standard three, and starts with no signal blocked (test threads block some).
-final class ChildProcess: Sendable {
+public final class ChildProcess: Sendable {
     /// The child's pid.
-    let pid: pid_t
+    public let pid: Int32
     private let state = Mutex<State>(State())
     private let ended = DispatchSemaphore(value: 0)
 
     private struct State {
-        var status: Int32?
+        public var status: Int32?
         var waiters: [CheckedContinuation<Int32, Never>] = []
     }
 
-    struct SpawnError: Error, CustomStringConvertible {
-        var description: String
+    /// A process that could not be started.
+    public struct SpawnError: Error, CustomStringConvertible {
+        /// Why.
+        public var description: String
     }
 
     /// Starts `executable` (an absolute path) with `arguments` (without argv[0]); standard input, output and error
     /// are the given paths (`/dev/null` when nil), output files appended to.
-    init(
+    public init(
         _ executable: String, arguments: [String], environment: [String: String]? = nil, output: String? = nil,
         error: String? = nil
     ) throws {
@@ -43,7 +45,7 @@ final class ChildProcess: Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
-        var pid: pid_t = 0
+        var pid: Int32 = 0
         let from: [Int32] = [input, out, err]
         let to: [Int32] = [0, 1, 2]
         let rc = cspawn_spawn(executable, argv, envp, from, to, 3, 0, nil, &pid)
@@ -68,13 +70,13 @@ final class ChildProcess: Sendable {
     }
 
     /// Whether it has not ended yet.
-    var isRunning: Bool { state.withLock { $0.status == nil } }
+    public var isRunning: Bool { state.withLock { $0.status == nil } }
 
     /// Its exit code, or 128 + the signal that ended it; nil while it runs.
-    var status: Int32? { state.withLock { $0.status } }
+    public var status: Int32? { state.withLock { $0.status } }
 
     /// How it stands, for failure messages: its status once ended, else where the kernel has it waiting.
-    var summary: String {
+    public var summary: String {
         if let status { return "pid \(pid) ended with \(status)" }
         let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? "?"
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "?"
@@ -82,7 +84,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Sends `signal` (SIGTERM by default) unless it has ended.
-    func terminate(_ signal: Int32 = SIGTERM) {
+    public func terminate(_ signal: Int32 = 15) {
         state.withLock { state in
             // Under the lock: the pid is not reaped (and so not reused) while it is signalled.
             if state.status == nil { _ = kill(pid, signal) }
@@ -91,7 +93,7 @@ final class ChildProcess: Sendable {
 
     /// Waits for it to end and returns its status.
     @discardableResult
-    func wait() async -> Int32 {
+    public func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let status = state.withLock { state -> Int32? in
                 if state.status == nil { state.waiters.append(continuation) }
@@ -102,7 +104,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Waits for it to end, blocking the calling thread, at most `timeout` seconds; its status, or nil on timeout.
-    func waitBlocking(timeout: Double) -> Int32? {
+    public func waitBlocking(timeout: Double) -> Int32? {
         guard ended.wait(timeout: .now() + timeout) == .success else { return nil }
         ended.signal()
         return status
