@@ -2,39 +2,6 @@ internal import CSpawn
 internal import Glibc
 
 extension Engine {
-    /// Reads conmon's attach socket until it closes (the container exited), handing each packet to `output`.
-    static func pump(
-        _ socket: Int32, stdin: [UInt8]?, output: @escaping @Sendable (LogStream, [UInt8]) -> Void
-    )
-        async throws(EngineError)
-    {
-        try await Offload.run { () throws(EngineError) in
-            defer { close(socket) }
-            if let stdin {
-                var offset = 0
-                while offset < stdin.count {
-                    let n = stdin.withUnsafeBytes {
-                        write(socket, $0.baseAddress! + offset, min(8192, $0.count - offset))
-                    }
-                    if n < 0 { if errno == EINTR { continue } else { break } }
-                    offset += n
-                }
-                shutdown(socket, Int32(SHUT_WR))
-            }
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw .system("read attach socket", errno)
-                }
-                if n == 0 { return }
-                guard n > 1 else { continue }
-                output(buffer[0] == 3 ? .stderr : .stdout, Array(buffer[1..<n]))
-            }
-        }
-    }
-
     func connectAttach(_ id: String) throws(EngineError) -> Int32 {
         let fd = cspawn_connect_seqpacket(paths(id).bundle, "attach")
         guard fd >= 0 else { throw .runtimeError("cannot attach to conmon: \(String(cString: strerror(-fd)))") }
@@ -42,29 +9,12 @@ extension Engine {
     }
 
     /// Starts the container with its output attached before it starts, so none is lost; calls `output` for every
-    /// chunk written to stdout or stderr, feeds `stdin` (when the container keeps stdin open), and returns the exit
+    /// chunk written to stdout or stderr, feeds `stdin` (the container must keep stdin open), and returns the exit
     /// code once it exits.
     public func startAndAttach(
         _ reference: String, stdin: [UInt8]? = nil, output: @escaping @Sendable (LogStream, [UInt8]) -> Void
     ) async throws(EngineError) -> Int32 {
-        let (id, socket) = try await locked(reference) { (record) throws(EngineError) -> (String, Int32) in
-            try await syncLocked(&record)
-            try ContainerLifecycle.check(.start, from: record.state.status, container: record.config.name)
-            try await checkDependencies(record)
-            if ContainerLifecycle.allows(.initialize, from: record.state.status) {
-                try await initLocked(&record)
-            }
-            let socket = try connectAttach(record.config.id)
-            do throws(EngineError) {
-                try await startLocked(&record)
-            } catch {
-                close(socket)
-                throw error
-            }
-            return (record.config.id, socket)
-        }
-        try await Self.pump(socket, stdin: stdin, output: output)
-        return try await waitContainer(id)
+        try await follow(try await attachSession(reference, start: true, stdin: stdin != nil), stdin: stdin, output)
     }
 
     /// Attaches to a running container's output until it exits; returns its exit code.
@@ -73,13 +23,20 @@ extension Engine {
     )
         async throws(EngineError) -> Int32
     {
-        let (id, socket) = try await locked(reference) { (record) throws(EngineError) -> (String, Int32) in
-            try await syncLocked(&record)
-            try ContainerLifecycle.check(.attach, from: record.state.status, container: record.config.name)
-            return (record.config.id, try connectAttach(record.config.id))
+        try await follow(try await attachSession(reference, start: false), stdin: nil, output)
+    }
+
+    /// Feeds `stdin` (then ends it) and hands the output to `output` until it ends; the exit code.
+    private func follow(
+        _ session: AttachSession, stdin: [UInt8]?, _ output: @escaping @Sendable (LogStream, [UInt8]) -> Void
+    ) async throws(EngineError) -> Int32 {
+        defer { session.close() }
+        if let stdin {
+            try await session.write(stdin)
+            session.closeInput()
         }
-        try await Self.pump(socket, stdin: nil, output: output)
-        return try await waitContainer(id)
+        while let (stream, bytes) = try await session.read() { output(stream, bytes) }
+        return try await waitContainer(session.containerID)
     }
 
     /// Attaches to the container's process: its output from now on, its standard input when it keeps one open.
@@ -118,9 +75,6 @@ extension Engine {
     /// Sets the size of a container's terminal (conmon's control FIFO: `1 ROWS COLUMNS`); the process gets
     /// SIGWINCH. Only for containers with a terminal, created or running.
     public func resizeTerminal(_ reference: String, rows: Int, columns: Int) async throws(EngineError) {
-        guard (1...65535).contains(rows), (1...65535).contains(columns) else {
-            throw .invalidArgument("size", "\(rows)x\(columns) is not a terminal size (1 to 65535 each)")
-        }
         let record = live(try store.container(reference))
         guard record.config.tty else {
             throw .invalidArgument("name", "container \(record.config.name) has no terminal")

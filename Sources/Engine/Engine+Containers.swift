@@ -40,15 +40,7 @@ extension Engine {
         let cmd = options.command ?? (options.entrypoint != nil ? [] : image.config.cmd ?? [])
         let command = entrypoint + cmd
         guard !command.isEmpty else { throw .invalidArgument("command", "neither the options nor the image give one") }
-        var environment = image.config.env ?? []
-        for entry in options.environment {
-            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
-                throw .invalidArgument("environment", "\(entry) is not KEY=VALUE")
-            }
-            let key = entry[...equals]
-            environment.removeAll { $0.hasPrefix(key) }
-            environment.append(entry)
-        }
+        var environment = try Self.merging(options.environment, into: image.config.env ?? [])
         if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
             environment.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0)
         }
@@ -178,5 +170,21 @@ extension Engine {
             exits.announceRemoval(id)
             locks.discard(id)
         }
+    }
+}
+
+extension Engine {
+    /// `base` with each `KEY=VALUE` of `entries` replacing the entry of the same key (or added).
+    static func merging(_ entries: [String], into base: [String]) throws(EngineError) -> [String] {
+        var environment = base
+        for entry in entries {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                throw .invalidArgument("environment", "\(entry) is not KEY=VALUE")
+            }
+            let key = entry[...equals]
+            environment.removeAll { $0.hasPrefix(key) }
+            environment.append(entry)
+        }
+        return environment
     }
 }

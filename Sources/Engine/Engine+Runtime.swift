@@ -147,37 +147,16 @@ extension Engine {
         }
         close(sync[1])
         let reader = sync[0]
+        defer { close(reader) }
+        Task.detached { _ = await ChildProcesses.shared.wait(conmon) }
         // conmon answers on the sync pipe once runc has made the container; a runtime that hangs instead (a
         // stuck mount, a hook) must not hold the container's lock for ever.
-        let limit = Self.syncPipeTimeout
-        let bytes = try await Offload.run { () throws(EngineError) -> [UInt8] in
-            defer { close(reader) }
-            var data: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let deadline = ContinuousClock.now + limit
-            while !data.contains(UInt8(ascii: "}")) {
-                let left = deadline - ContinuousClock.now
-                guard left > .zero else {
-                    kill(conmon, SIGKILL)
-                    throw .runtimeError("conmon did not report the container within \(limit)")
-                }
-                var entry = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
-                let milliseconds = Int32(clamping: left.components.seconds * 1000 + 1)
-                if poll(&entry, 1, milliseconds) <= 0 { continue }
-                let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                data.append(contentsOf: buffer[0..<n])
-            }
-            return data
-        }
-        Task.detached { _ = await ChildProcesses.shared.wait(conmon) }
-        struct Reply: Decodable {
-            var data: Int32
-            var message: String?
-        }
-        guard let reply = try? JSONDecoder().decode(Reply.self, from: Data(bytes)) else {
-            throw .runtimeError("conmon failed to create the container (no reply on its sync pipe)")
+        let reply: ConmonMessage
+        do {
+            reply = try await Self.readMessage(reader, what: "the container")
+        } catch {
+            kill(conmon, SIGKILL)
+            throw error
         }
         guard reply.data > 0 else {
             throw .runtimeError(Runc.message(reply.message ?? "conmon failed to create the container"))

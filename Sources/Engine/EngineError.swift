@@ -59,6 +59,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var names: [String]
     /// The exec session's state, for ``Code/execSessionInvalidState``.
     public var sessionState: ExecSessionState?
+    /// Why the argument is not acceptable, for ``Code/invalidArgument`` (the message is the whole sentence).
+    public var reason: String?
 
     /// Creates an error from its parts.
     public init(
@@ -140,7 +142,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The argument `name` is not acceptable, for `reason`.
     public static func invalidArgument(_ name: String, _ reason: String) -> EngineError {
-        EngineError(code: .invalidArgument, message: "invalid \(name): \(reason)", subject: name)
+        var error = EngineError(code: .invalidArgument, message: "invalid \(name): \(reason)", subject: name)
+        error.reason = reason
+        return error
     }
 
     /// The engine's own machinery failed.

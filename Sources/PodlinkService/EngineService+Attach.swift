@@ -10,7 +10,7 @@ extension EngineService {
         guard context.upgrade else { throw VarlinkError.expectedUpgrade }
         let input = parameters.stdin ?? false
         let detachKeys = try await engineCall { () throws(EngineError) in
-            try parameters.detachKeys.map { (keys) throws(EngineError) in try DetachKeys(parsing: keys) } ?? .default
+            try DetachKeys(parsing: parameters.detachKeys)
         }
         let session = try await engineCall { () throws(EngineError) in
             try await engine.attachSession(parameters.name, start: parameters.start ?? false, stdin: input)

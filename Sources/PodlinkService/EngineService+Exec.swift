@@ -32,7 +32,7 @@ extension EngineService {
         }
         if let attachment {
             let detachKeys = try await engineCall { () throws(EngineError) in
-                try session.detachKeys.map { (keys) throws(EngineError) in try DetachKeys(parsing: keys) } ?? .default
+                try DetachKeys(parsing: session.detachKeys)
             }
             // A command that could not run: runc's words on its standard error, then its exit code.
             let replay = failure.map { [LogLine(time: Date(), stream: .stderr, text: $0)] } ?? []

@@ -16,11 +16,7 @@ extension IoPodlinkError {
         case .alreadyStopped: self = .alreadyStopped(id: subject)
         case .dependenciesNotRunning: self = .dependenciesNotRunning(id: subject, dependencies: error.names)
         case .runtimeError: self = .runtimeError(reason: error.message)
-        case .invalidArgument:
-            // The reason without the engine's "invalid NAME: ", which the error's own fields say.
-            let prefix = "invalid \(subject): "
-            let reason = error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
-            self = .invalidArgument(argument: subject, reason: reason)
+        case .invalidArgument: self = .invalidArgument(argument: subject, reason: error.reason ?? error.message)
         case .imageInUse: self = .imageInUse(id: subject, containers: error.names)
         case .noSuchExecSession: self = .execSessionNotFound(session: subject)
         case .execSessionInvalidState:

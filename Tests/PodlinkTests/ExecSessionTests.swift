@@ -70,6 +70,29 @@ struct ExecSessionTests {
         await fixture.tearDown()
     }
 
+    @Test func aSessionsEnvironmentReplacesTheContainers() async throws {
+        let fixture = try await PodlinkdFixture()
+        let (client, connection) = try await fixture.clientWithImage()
+        let id = try await client.createContainer(
+            create: .init(image: "test:latest", command: ["sleep", "1000"], env: ["FOO=container"])
+        ).container
+        _ = try await client.startContainer(name: id)
+        let session = try await client.createExecSession(
+            // env(1) prints the environment as the process got it (a shell would fold two FOO into one).
+            name: id, command: ["env"], env: ["FOO=session"]
+        ).session
+        let (attaching, own) = try await fixture.connect()
+        let (_, raw) = try await attaching.startExecSession(session: session, .upgrade)
+        let received = try await AttachTests.receive(raw)
+        let foo = String(decoding: received.stdout, as: UTF8.self).split(separator: "\n").filter {
+            $0.hasPrefix("FOO=")
+        }
+        #expect(foo == ["FOO=session"])
+        await own.close()
+        await connection.close()
+        await fixture.tearDown()
+    }
+
     @Test func aDetachedSessionOutlivesTheServiceAndKeepsItsExitCode() async throws {
         let fixture = try await PodlinkdFixture()
         let (client, connection) = try await fixture.clientWithImage()

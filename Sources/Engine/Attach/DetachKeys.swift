@@ -16,8 +16,13 @@ public struct DetachKeys: Sendable, Equatable, CustomStringConvertible {
         self.description = description
     }
 
-    /// Parses `text`; throws ``EngineError/Code/invalidArgument`` naming `detachKeys` when a key is not valid.
-    public init(parsing text: String) throws(EngineError) {
+    /// Parses `text` (nil: the default); throws ``EngineError/Code/invalidArgument`` naming `detachKeys` when a key
+    /// is not valid.
+    public init(parsing text: String?) throws(EngineError) {
+        guard let text else {
+            self = .default
+            return
+        }
         guard !text.isEmpty else {
             self.init(bytes: [], description: "")
             return

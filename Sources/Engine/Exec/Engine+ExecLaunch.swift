@@ -89,42 +89,6 @@ extension Engine {
         return ExecLaunch(pid: started.data, attachment: attachment, failure: nil)
     }
 
-    /// One of conmon's JSON messages (`{"data": N, "message": "..."}`), read from a non-blocking fd within the
-    /// runtime's timeout.
-    struct ConmonMessage: Decodable {
-        var data: Int32
-        var message: String?
-    }
-
-    static func readMessage(
-        _ fd: Int32, what: String, limit: Duration = Engine.syncPipeTimeout
-    )
-        async throws(EngineError) -> ConmonMessage
-    {
-        let bytes = try await Offload.run { () throws(EngineError) -> [UInt8] in
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            var data: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 1)
-            let deadline = ContinuousClock.now + limit
-            // Byte by byte up to the message's end: what follows (the exit's message) stays in the pipe.
-            while data.last != UInt8(ascii: "\n") {
-                let left = deadline - ContinuousClock.now
-                guard left > .zero else { throw .runtimeError("conmon did not report \(what) within \(limit)") }
-                var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                if poll(&entry, 1, Int32(clamping: left.components.seconds * 1000 + 1)) <= 0 { continue }
-                let n = read(fd, &buffer, 1)
-                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                if n <= 0 { break }
-                data.append(buffer[0])
-            }
-            return data
-        }
-        guard let message = try? JSONDecoder().decode(ConmonMessage.self, from: Data(bytes)) else {
-            throw .runtimeError("conmon did not report \(what) (it went away)")
-        }
-        return message
-    }
-
     /// The message of runc's last JSON log line (`{"level":"error","msg":"exec failed: ..."}`).
     static func runcLogMessage(_ log: String) -> String? {
         struct Line: Decodable {

@@ -16,10 +16,8 @@ extension Engine {
     /// Makes an exec session in a running container; nothing runs before ``startExecSession(_:attach:)``.
     public func createExecSession(_ reference: String, _ exec: ExecOptions) async throws(EngineError) -> ExecSession {
         guard !exec.command.isEmpty else { throw .invalidArgument("command", "empty") }
-        for entry in exec.environment where !entry.contains("=") {
-            throw .invalidArgument("environment", "\(entry) is not KEY=VALUE")
-        }
-        if let keys = exec.detachKeys { _ = try DetachKeys(parsing: keys) }
+        _ = try Self.merging(exec.environment, into: [])
+        _ = try DetachKeys(parsing: exec.detachKeys)
         return try await locked(reference) { (record) throws(EngineError) -> ExecSession in
             try await syncLocked(&record)
             try ContainerLifecycle.check(.exec, from: record.state.status, container: record.config.name)
@@ -199,7 +197,8 @@ extension Engine {
         var process = OCISpec.make(config: config, rootfs: record.state.mountPoint, user: user, bundle: "").process
         process.args = session.command
         process.terminal = session.tty
-        process.env += session.environment
+        // A session's KEY=VALUE replaces the container's (getenv finds the first of two).
+        process.env = try Self.merging(session.environment, into: process.env)
         if session.tty && !process.env.contains(where: { $0.hasPrefix("TERM=") }) { process.env.append("TERM=xterm") }
         if let directory = session.workingDirectory { process.cwd = directory }
         return process
