@@ -30,6 +30,19 @@ func load(_ path: String) throws -> (InterfaceDefinition, String) {
     return (interface, baseName(path))
 }
 
+/// Reads and parses a generator configuration, printing what is wrong to stderr; exits 1 on errors.
+func loadConfiguration(_ path: String) throws -> GeneratorConfiguration {
+    do {
+        return try GeneratorConfiguration(parsing: try readFile(path))
+    } catch let error as GeneratorConfiguration.ParseError {
+        printError("\(path):\(error.line):\(error.column): error: \(error.message)")
+        throw ExitCode(1)
+    } catch {
+        printError("\(path):1:1: error: cannot read the file: \(error)")
+        throw ExitCode(1)
+    }
+}
+
 func baseName(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
 }
@@ -105,11 +118,15 @@ extension VarlinkSwiftGen {
         @Argument(help: "The .varlink file.") var file: String
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
         @Flag(help: "Generate into the Varlink runtime module itself (no import).") var insideRuntime = false
+        @Option(help: "Read options from this \(GeneratorConfiguration.fileName) (the build plugin passes it).")
+        var config: String?
 
         func run() throws {
+            let configuration = try config.map(loadConfiguration) ?? GeneratorConfiguration()
             let (interface, name) = try load(file)
             let generator = SwiftGenerator(
-                options: .init(sourceFileName: name, importsRuntime: !insideRuntime))
+                options: .init(
+                    sourceFileName: name, importsRuntime: !(insideRuntime || configuration.insideRuntime)))
             try emit(generator.generate(interface), output: output)
         }
     }

@@ -123,7 +123,7 @@ struct CommandTests {
         return file.path
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "needs varlink-swift-gen built"))
     func validFilesPassAndPrint() throws {
         let file = repositoryRoot.appendingPathComponent("interfaces/org.varlink.certification.varlink").path
         #expect(try Self.run(["check", file]).status == 0)
@@ -133,7 +133,21 @@ struct CommandTests {
         #expect(markdown.status == 0 && markdown.output.contains("# `org.varlink.certification`"))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "needs varlink-swift-gen built"))
+    func aConfigurationFileSetsTheOptions() throws {
+        let file = repositoryRoot.appendingPathComponent("Sources/Varlink/org.varlink.service.varlink").path
+        let configuration = repositoryRoot.appendingPathComponent("Sources/Varlink/varlink-generator.json").path
+        let swift = try Self.run(["swift", file, "--config", configuration])
+        #expect(swift.status == 0)
+        try checkReference(swift.output, "org.varlink.service.swift.reference")
+        let misspelt = try Self.temporaryFile(#"{"insideRuntme": true}"#)
+        let result = try Self.run(["swift", file, "--config", misspelt])
+        #expect(result.status == 1 && result.output.isEmpty)
+        #expect(
+            result.error == "\(misspelt):1:2: error: unknown option 'insideRuntme'; the options are insideRuntime\n")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "needs varlink-swift-gen built"))
     func invalidFilesFailWithPositions() throws {
         let file = try Self.temporaryFile("interface org.bad\nmethod A(a: Nope) -> ()\n")
         let result = try Self.run(["check", file])

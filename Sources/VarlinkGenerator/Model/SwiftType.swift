@@ -1,9 +1,25 @@
-/// A varlink type resolved for generated Swift: inline structs and enums replaced by their generated names.
-indirect enum SwiftType {
-    case bool, int, float, string, object, set
+/// A varlink type resolved for generated Swift: references and inline structs and enums replaced by the qualified
+/// names of their generated types.
+indirect enum SwiftType: Sendable, Hashable {
+    /// `Swift.Bool`
+    case bool
+    /// `Swift.Int`
+    case int
+    /// `Swift.Double`
+    case float
+    /// `Swift.String`
+    case string
+    /// `Varlink.JSONValue`
+    case object
+    /// `Swift.Set<Swift.String>`, encoded as `Varlink.VarlinkStringSet`.
+    case set
+    /// A generated type, by its qualified name: `OrgVarlinkService.InterfaceInfo`.
     case named(String)
+    /// An optional.
     case optional(SwiftType)
+    /// An array.
     case array(SwiftType)
+    /// A dictionary with string keys.
     case map(SwiftType)
 
     /// The type as the generated API exposes it.
@@ -27,10 +43,12 @@ indirect enum SwiftType {
         }
     }
 
+    /// Whether the type is an optional (the field may be absent).
     var isOptional: Bool {
         if case .optional = self { true } else { false }
     }
 
+    /// Whether a set occurs in the type, so that it differs between the API and the wire.
     var containsSet: Bool {
         switch self {
         case .set: true

@@ -1,0 +1,119 @@
+import Testing
+
+@testable import VarlinkGenerator
+
+/// The translate stage alone: the names and types it resolves, before anything is printed.
+@Suite("The translate stage's model")
+struct TranslatorTests {
+    @Test func aKeywordFieldResolvesToItsEscapedName() throws {
+        let fields = try #require(
+            try translated("type Options (default: bool, self: int, let: ?int)\n").structure("Options")
+        )
+        .fields
+        #expect(fields.map(\.name) == ["default", "self", "let"])
+        #expect(fields.map(\.property) == ["`default`", "self_", "`let`"])
+        #expect(fields.map(\.codingKey) == ["`default`", "self_", "`let`"])
+        // A call site needs backticks only for the few keywords not allowed bare as labels.
+        #expect(fields.map(\.label) == ["default", "self_", "`let`"])
+    }
+
+    @Test func aTypeReferenceResolvesToItsQualifiedSwiftType() throws {
+        let model = try translated(
+            "type Pet (name: string)\n\ntype Self (x: int)\n\ntype Owner (pets: ?[]Pet, me: Self)\n")
+        let owner = try #require(model.structure("Owner"))
+        #expect(owner.fields[0].type == .optional(.array(.named("OrgExampleSnippets.Pet"))))
+        #expect(owner.fields[0].type.swift == "[OrgExampleSnippets.Pet]?")
+        #expect(owner.fields[1].type == .named("OrgExampleSnippets.Self_"))
+        #expect(model.member("Self_") != nil)
+    }
+
+    @Test func baseTypesResolveToSwiftTypesAndSetsDifferOnTheWire() throws {
+        let fields = try #require(
+            try translated(
+                "type All (b: bool, i: int, f: float, s: string, o: object, t: [string](), m: [string]int)\n"
+            )
+            .structure("All")
+        ).fields
+        #expect(fields.map(\.type) == [.bool, .int, .float, .string, .object, .set, .map(.int)])
+        #expect(fields[5].type.swift == "Swift.Set<Swift.String>")
+        #expect(fields[5].type.wire == "Varlink.VarlinkStringSet")
+    }
+
+    @Test func anInlineStructBecomesATypeNestedInItsParent() throws {
+        let box = try #require(
+            try translated("type Box (size: (width: int), sizes: [](depth: int))\n").structure("Box"))
+        #expect(box.fields[0].type == .named("OrgExampleSnippets.Box.Size"))
+        #expect(box.fields[1].type == .array(.named("OrgExampleSnippets.Box.Sizes")))
+        #expect(box.nested.map(\.name) == ["Size", "Sizes"])
+        guard case .structure(let size) = box.nested[0] else {
+            Issue.record("Size is not a struct")
+            return
+        }
+        #expect(size.documentation == ["The type of `size`."])
+        #expect(size.fields.map(\.property) == ["width"])
+    }
+
+    @Test func anAliasNamesItsInlineElementAvoidingTakenNames() throws {
+        let model = try translated("type List [](x: int)\n\ntype ListElement (k: int)\n")
+        guard case .typeAlias(let list) = model.member("List") else {
+            Issue.record("List is not an alias")
+            return
+        }
+        #expect(list.type == .array(.named("OrgExampleSnippets.ListElement2")))
+        #expect(list.nested.map(\.name) == ["ListElement2"])
+    }
+
+    @Test func fieldsWhoseSwiftNamesCollideAreNumbered() throws {
+        let fields = try #require(try translated("type T (a_b: int, aB: int)\n").structure("T")).fields
+        #expect(fields.map(\.property) == ["aB", "aB2"])
+        #expect(fields.map(\.name) == ["a_b", "aB"])
+    }
+
+    @Test func enumValuesBecomeCamelCasedCases() throws {
+        guard case .enumeration(let color) = try translated("type Color (dark_blue, default)\n").member("Color") else {
+            Issue.record("Color is not an enum")
+            return
+        }
+        #expect(color.cases.map(\.name) == ["darkBlue", "`default`"])
+        #expect(color.cases.map(\.value) == ["dark_blue", "default"])
+    }
+
+    @Test func aMethodResolvesOnceForItsNamespaceTheProtocolAndTheClient() throws {
+        let model = try translated("method Watch(owner: string, default: ?bool) -> (pet: string)\n")
+        guard case .method(let watch) = model.member("Watch") else {
+            Issue.record("Watch is not a method")
+            return
+        }
+        #expect(watch.methodName == "org.example.snippets.Watch")
+        #expect(watch.failure == "OrgExampleSnippetsError")
+        #expect(watch.documentation == ["The method `Watch`."])
+        #expect(model.service.requirements.map(\.functionName) == ["watch"])
+        #expect(model.service.requirements.map(\.methodName) == ["Watch"])
+        #expect(model.service.requirements.map(\.methodType) == ["OrgExampleSnippets.Watch"])
+        #expect(model.service.requirements.map(\.documentation) == [["`Watch`"]])
+        let call = try #require(model.client.calls.first)
+        #expect(call.documentation == ["Calls `Watch`."])
+        #expect(call.parameters == watch.parameters.fields)
+        #expect(model.client.connectionProperty == "connection")
+    }
+
+    @Test func aMethodNamedConnectionMovesTheClientsProperty() throws {
+        let model = try translated("method Connection() -> ()\n")
+        #expect(model.client.connectionProperty == "varlinkConnection")
+        #expect(model.client.calls.map(\.functionName) == ["connection"])
+    }
+
+    @Test func anErrorCaseCarriesTheFieldsOfItsParameters() throws {
+        let model = try translated("error NotFound (name: string, default: ?int)\n\nerror Busy ()\n")
+        guard case .error(let notFound) = model.member("NotFound") else {
+            Issue.record("NotFound is not an error")
+            return
+        }
+        #expect(notFound.errorName == "org.example.snippets.NotFound")
+        #expect(model.errorEnum.name == "OrgExampleSnippetsError")
+        #expect(model.errorEnum.cases.map(\.name) == ["notFound", "busy"])
+        #expect(model.errorEnum.cases.map(\.errorType) == ["OrgExampleSnippets.NotFound", "OrgExampleSnippets.Busy"])
+        #expect(model.errorEnum.cases[0].fields == notFound.parameters.fields)
+        #expect(model.errorEnum.cases[1].fields.isEmpty)
+    }
+}
