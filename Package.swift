@@ -7,10 +7,12 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Linux only: the engine stands on runc, conmon, overlayfs, inotify and Linux namespaces, and the runtime on
+// systemd's socket activation. SwiftPM's `platforms:` lists Apple systems alone, so it is left out.
 let package = Package(
     name: "Podlink",
-    platforms: [.macOS(.v15)],
     products: [
+        .library(name: "PodlinkShared", targets: ["PodlinkShared"]),
         .library(name: "VarlinkIDL", targets: ["VarlinkIDL"]),
         .library(name: "VarlinkGenerator", targets: ["VarlinkGenerator"]),
         .library(name: "Varlink", targets: ["Varlink"]),
@@ -27,8 +29,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Without its Foundation trait: the engine uses FoundationEssentials only.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
     ],
     targets: [
+        // What every side of Podlink reads the same way: signal names, RFC 3339 times. No dependencies.
+        .target(name: "PodlinkShared", swiftSettings: swiftSettings),
         // The interface language: parser, validator, printer. No dependencies.
         .target(name: "VarlinkIDL", swiftSettings: swiftSettings),
         // Interface -> Swift and Markdown.
@@ -39,14 +47,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .plugin(
             name: "VarlinkGeneratorPlugin", capability: .buildTool(), dependencies: ["varlink-swift-gen"]),
-        // C shims for what Swift cannot reach: systemd activation and notify, abstract sockets, peer credentials,
-        // spawning with chosen file descriptors.
+        // C shims for what Swift cannot reach: systemd activation and notify, abstract sockets, and the activated
+        // spawn (its LISTEN_PID is the child's own pid, so it forks; every other spawn goes through CSpawn).
         .target(name: "CVarlink", linkerSettings: [.linkedLibrary("systemd")]),
         // The varlink runtime: values, errors, calls, dispatch, transports.
         .target(
             name: "Varlink",
             dependencies: [
-                "CVarlink",
+                "CVarlink", "CSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,14 +73,18 @@ let package = Package(
             swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
 
         // The container engine: state store, images, root filesystems, runc + conmon. Knows nothing of varlink.
+        // CSpawn: the one spawner (posix_spawn with an fd map), pidfds, openat2; the runtime's bridge uses it too.
         .target(name: "CSpawn"),
         .systemLibrary(name: "CSQLite"),
         .systemLibrary(name: "CArchive"),
         .target(
             name: "Engine",
             dependencies: [
-                "CSpawn", "CSQLite", "CArchive",
+                "CSpawn", "CSQLite", "CArchive", "PodlinkShared",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: swiftSettings),
 
@@ -83,7 +95,9 @@ let package = Package(
         // io.podlink implemented over the engine.
         .target(
             name: "PodlinkService",
-            dependencies: ["PodlinkAPI", "Varlink", "Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PodlinkAPI", "Varlink", "Engine", "PodlinkShared", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         // The service executable: socket activation, idle exit, permissions, bridge.
         .executableTarget(
@@ -100,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "podlink",
             dependencies: [
-                "PodlinkClient", "PodlinkAPI", "Varlink",
+                "PodlinkClient", "PodlinkAPI", "PodlinkShared", "Varlink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -108,13 +122,31 @@ let package = Package(
         // What the test targets share: starting processes without Foundation's Process.
         .target(
             name: "PodlinkTestSupport", dependencies: ["CSpawn"], path: "Tests/Support", swiftSettings: swiftSettings),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CSpawn"], swiftSettings: swiftSettings),
+        // A container runtime without processes, so engine and service tests can run without runc or conmon.
+        .target(
+            name: "EngineTestSupport", dependencies: ["Engine"], path: "Tests/EngineSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EngineTests", dependencies: ["Engine", "CSpawn", "PodlinkShared", "EngineTestSupport"],
+            swiftSettings: swiftSettings),
+        // The service over the in-process loopback transport, on an engine with the fake runtime.
+        .testTarget(
+            name: "PodlinkServiceTests",
+            dependencies: [
+                "PodlinkService", "PodlinkAPI", "Engine", "EngineTestSupport", "PodlinkTestSupport", "Varlink",
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "VarlinkIDLTests", dependencies: ["VarlinkIDL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VarlinkGeneratorTests", dependencies: ["VarlinkGenerator", "VarlinkIDL"],
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
-            name: "VarlinkTests", dependencies: ["Varlink", "PodlinkTestSupport"], swiftSettings: swiftSettings,
+            name: "VarlinkTests",
+            dependencies: [
+                "Varlink", "PodlinkTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
         .testTarget(
             name: "PodlinkTests", dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink", "PodlinkTestSupport"],

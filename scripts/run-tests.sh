@@ -10,7 +10,7 @@ LIMIT=${TEST_GROUP_TIMEOUT:-300}
 groups=(
     "VarlinkIDLTests|VarlinkGeneratorTests|GeneratedStubsTests"
     "VarlinkTests"
-    "EngineTests"
+    "EngineTests|PodlinkServiceTests"
     "PodlinkTests"
 )
 base=${PODLINK_TEST_TMP:-/dev/shm}
@@ -21,6 +21,8 @@ export PODLINK_TEST_TMP=$root
 cgroups_before=$(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort)
 
 total=0
+skipped=0
+skips=""
 failed_groups=0
 log=$(mktemp)
 # Ends what tests left under the run's directory: runtime containers, processes, mounts, cgroups.
@@ -67,7 +69,12 @@ for group in "${groups[@]}"; do
     sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "✘|recorded an issue|Test run with" | tail -40
     count=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE "Test run with [0-9]+ test" | grep -oE "[0-9]+" | tail -1)
     count=${count:-0}
-    echo "--- $group: $count tests, exit $status, $(($(date +%s) - start)) s"
+    # Tests skipped for a tool this machine lacks (or that only run on request) are counted, with their reason.
+    group_skips=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^. Test .* skipped" | sed -E 's/^. Test (.*) skipped(: )?/\1: /')
+    group_skipped=$(printf '%s' "$group_skips" | grep -c . || true)
+    [ -n "$group_skips" ] && skips="$skips$group_skips"$'\n'
+    skipped=$((skipped + group_skipped))
+    echo "--- $group: $count tests ($group_skipped skipped), exit $status, $(($(date +%s) - start)) s"
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
         echo "--- $group did not finish within $LIMIT s twice; the end of its output:"
         tail -30 "$log"
@@ -110,8 +117,12 @@ clean_up
 rm -rf "$root"
 
 echo
+if [ "$skipped" -gt 0 ]; then
+    echo "skipped:"
+    printf '%s' "$skips" | sed 's/^/  /'
+fi
 if [ "$failed_groups" -eq 0 ] && [ "$leaks" -eq 0 ]; then
-    echo "$total passed, 0 failed, nothing left behind"
+    echo "$((total - skipped)) passed, $skipped skipped, 0 failed, nothing left behind"
 else
     [ "$leaks" -ne 0 ] && echo "the tests left processes, mounts or cgroups behind"
     echo "test groups failed: $failed_groups of ${#groups[@]} ($total tests ran)"

@@ -3,7 +3,6 @@
 #include <sys/syscall.h>
 #include "cspawn.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -20,38 +19,60 @@
 
 int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const int *fd_from, const int *fd_to,
                  size_t nfds, int new_session, const char *directory, pid_t *pid) {
+    int maxto = 2;
+    for (size_t i = 0; i < nfds; i++)
+        if (fd_to[i] > maxto) maxto = fd_to[i];
+    /* A source inside the child's range [0, maxto] could be overwritten by an earlier dup2 in the child. Such
+       sources are copied above the range here first: F_DUPFD_CLOEXEC takes the lowest free number above it, so any
+       fd numbers and any RLIMIT_NOFILE with a free slot work. Every dup2 in the child then has source != target,
+       which also clears close-on-exec on the target. */
+    int *source = calloc(nfds ? nfds : 1, sizeof(int));
+    int *moved = calloc(nfds ? nfds : 1, sizeof(int));
+    if (!source || !moved) { free(source); free(moved); return ENOMEM; }
+    int rc = 0;
+    for (size_t i = 0; i < nfds; i++) {
+        source[i] = fd_from[i];
+        moved[i] = -1;
+        if (rc == 0 && fd_from[i] >= 0 && fd_from[i] <= maxto) {
+            moved[i] = fcntl(fd_from[i], F_DUPFD_CLOEXEC, maxto + 1);
+            if (moved[i] < 0) rc = errno;
+            source[i] = moved[i];
+        }
+    }
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
-    int rc = posix_spawn_file_actions_init(&actions);
-    if (rc != 0) return rc;
-    rc = posix_spawnattr_init(&attr);
-    if (rc != 0) { posix_spawn_file_actions_destroy(&actions); return rc; }
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (new_session) flags |= POSIX_SPAWN_SETSID;
-    sigset_t empty, all;
-    sigemptyset(&empty);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, flags);
-    int maxfd = 2;
-    /* dup2 onto a source that already has the target number clears close-on-exec only if from != to; handle that by
-       going through a high temporary number. */
-    for (size_t i = 0; i < nfds; i++) {
-        if (fd_to[i] > maxfd) maxfd = fd_to[i];
+    int have_actions = 0, have_attr = 0;
+    if (rc == 0) rc = posix_spawn_file_actions_init(&actions);
+    if (rc == 0) { have_actions = 1; rc = posix_spawnattr_init(&attr); }
+    if (rc == 0) {
+        have_attr = 1;
+        short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+        if (new_session) flags |= POSIX_SPAWN_SETSID;
+        sigset_t empty, all;
+        sigemptyset(&empty);
+        sigfillset(&all);
+        posix_spawnattr_setsigmask(&attr, &empty);
+        posix_spawnattr_setsigdefault(&attr, &all);
+        rc = posix_spawnattr_setflags(&attr, flags);
     }
-    int tmpbase = 1000;
-    for (size_t i = 0; i < nfds && rc == 0; i++) {
-        rc = posix_spawn_file_actions_adddup2(&actions, fd_from[i], tmpbase + (int)i);
+    /* A source of -1 leaves its target as this process has it for 0-2 and closed above. */
+    for (size_t i = 0; i < nfds && rc == 0; i++)
+        if (source[i] >= 0) rc = posix_spawn_file_actions_adddup2(&actions, source[i], fd_to[i]);
+    for (int target = 3; target <= maxto && rc == 0; target++) {
+        int mapped = 0;
+        for (size_t i = 0; i < nfds; i++)
+            if (fd_to[i] == target && source[i] >= 0) mapped = 1;
+        if (!mapped) rc = posix_spawn_file_actions_addclose(&actions, target);
     }
-    for (size_t i = 0; i < nfds && rc == 0; i++) {
-        rc = posix_spawn_file_actions_adddup2(&actions, tmpbase + (int)i, fd_to[i]);
-    }
-    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, maxfd + 1);
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, maxto + 1);
     if (rc == 0 && directory) rc = posix_spawn_file_actions_addchdir_np(&actions, directory);
     if (rc == 0) rc = posix_spawn(pid, path, &actions, &attr, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    if (have_actions) posix_spawn_file_actions_destroy(&actions);
+    if (have_attr) posix_spawnattr_destroy(&attr);
+    for (size_t i = 0; i < nfds; i++)
+        if (moved[i] >= 0) close(moved[i]);
+    free(source);
+    free(moved);
     return rc;
 }
 
@@ -71,20 +92,6 @@ const int cspawn_o_path = O_PATH;
 int cspawn_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno; }
 
 int cspawn_set_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno; }
-
-void cspawn_cloexec_from(int lowfd) {
-    DIR *dir = opendir("/proc/self/fd");
-    if (!dir) return;
-    int self = dirfd(dir);
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        int fd = atoi(entry->d_name);
-        if (entry->d_name[0] < '0' || entry->d_name[0] > '9' || fd < lowfd || fd == self) continue;
-        int flags = fcntl(fd, F_GETFD);
-        if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-    }
-    closedir(dir);
-}
 
 static int decode_status(const siginfo_t *info) {
     if (info->si_code == CLD_EXITED) return info->si_status;

@@ -141,47 +141,6 @@ int cvarlink_listen_unix(const char *path, int mode, int group, int backlog) {
     return fd;
 }
 
-int cvarlink_peer_credentials(int fd, int32_t *pid, uint32_t *uid, uint32_t *gid) {
-    struct ucred credentials;
-    socklen_t length = sizeof(credentials);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) < 0) return -errno;
-    *pid = credentials.pid;
-    *uid = credentials.uid;
-    *gid = credentials.gid;
-    return 0;
-}
-
-pid_t cvarlink_spawn(const char *path, char *const argv[], char *const envp[], const int *fds, int count,
-                     int new_session) {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    int rc = posix_spawn_file_actions_init(&actions);
-    if (rc) return -rc;
-    posix_spawnattr_init(&attributes);
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (new_session) flags |= POSIX_SPAWN_SETSID;
-    posix_spawnattr_setflags(&attributes, flags);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &all);
-    // Move sources out of the way first so that dup2 into 0..count-1 never clobbers a later source.
-    int highest = count + 3;
-    for (int i = 0; i < count; i++)
-        if (fds[i] >= highest) highest = fds[i] + 1;
-    for (int i = 0; i < count; i++)
-        if (fds[i] >= 0) posix_spawn_file_actions_adddup2(&actions, fds[i], highest + i);
-    for (int i = 0; i < count; i++)
-        if (fds[i] >= 0) posix_spawn_file_actions_adddup2(&actions, highest + i, i);
-    posix_spawn_file_actions_addclosefrom_np(&actions, count > 3 ? count : 3);
-    pid_t pid;
-    rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    return rc ? -rc : pid;
-}
-
 pid_t cvarlink_spawn_activated(const char *path, char *const argv[], char *const envp[], int listen_fd) {
     size_t count = 0;
     while (envp[count]) count++;
@@ -243,10 +202,6 @@ pid_t cvarlink_spawn_activated(const char *path, char *const argv[], char *const
     close(status_pipe[0]);
     if (got == (ssize_t)sizeof(child_error)) return -child_error;
     return pid;
-}
-
-int cvarlink_set_subreaper(int on) {
-    return prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0) < 0 ? -errno : 0;
 }
 
 int cvarlink_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0; }

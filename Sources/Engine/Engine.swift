@@ -15,6 +15,8 @@ public final class Engine: Sendable {
     let images: ImageStore
     let locks: ContainerLocks
     let exits: ExitWatcher
+    /// The OCI runtime and monitor under every container (runc + conmon unless a test gives another).
+    let runtime: any ContainerRuntime
     let logger: Logger
     /// Containers whose restart by their policy is scheduled in this process.
     let pendingRestarts = Mutex<Set<String>>([])
@@ -28,9 +30,13 @@ public final class Engine: Sendable {
     var bootMarker: String { options.runRoot + "/booted" }
 
     /// Opens (creating) the engine's storage, and refreshes every container when the run root was cleared since
-    /// the last use (a reboot).
-    public init(options: EngineOptions) async throws(EngineError) {
+    /// the last use (a reboot). Containers run on `runtime`, runc under conmon (``RuncRuntime``) when nil.
+    public init(options: EngineOptions, runtime: (any ContainerRuntime)? = nil) async throws(EngineError) {
         self.options = options
+        self.runtime =
+            runtime
+            ?? RuncRuntime(
+                options: options, runcRoot: options.runRoot + "/runc", socketDirectory: options.runRoot + "/s")
         self.logger = options.logger
         if options.subreaper { ChildProcesses.becomeSubreaper() }
         // No one but root may enter the roots: below them lie image layers (setuid files, device nodes), running
@@ -44,6 +50,7 @@ public final class Engine: Sendable {
             try FileSystem.makeDirectories(path)
         }
         store = try StateStore(path: options.storageRoot + "/state.db")
+        try store.bind(runRoot: options.runRoot)
         images = try ImageStore(root: options.storageRoot, store: store)
         locks = ContainerLocks(directory: options.runRoot + "/locks")
         exits = try ExitWatcher(directory: options.runRoot + "/exits")
@@ -70,6 +77,7 @@ public final class Engine: Sendable {
     /// Loads an OCI image layout (directory), an `oci-archive` or a `docker-archive`; `name` tags images that carry
     /// no name of their own.
     public func loadImage(from path: String, name: String? = nil) async throws(EngineError) -> [ImageRecord] {
+        let path = try Checked.absolutePath(path, argument: "input_file")
         let images = self.images
         return try await Offload.run { () throws(EngineError) in try images.load(path, name: name) }
     }
@@ -80,6 +88,7 @@ public final class Engine: Sendable {
     )
         async throws(EngineError) -> ImageRecord
     {
+        let tarball = try Checked.absolutePath(tarball, argument: "source")
         let images = self.images
         return try await Offload.run { () throws(EngineError) in
             try images.importRootfs(tarball, name: name, config: config)

@@ -1,6 +1,7 @@
 import Engine
 import FoundationEssentials
 import PodlinkAPI
+import PodlinkShared
 
 extension IoPodlink.ContainerStatus {
     init(_ status: ContainerStatus) {
@@ -16,18 +17,31 @@ extension IoPodlink.ContainerStatus {
     }
 }
 
-/// RFC 3339 times, as the interface writes them.
+/// RFC 3339 times, as the interface writes them (to the microsecond) and reads them.
 enum Time {
-    static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func format(_ date: Date) -> String { RFC3339.string(from: date, fractionalDigits: 6) }
 
-    static func parse(_ text: String, argument: String) throws(IoPodlinkError) -> Date {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-            return date
+    static func parse(_ text: String?, argument: String) throws(IoPodlinkError) -> Date? {
+        guard let text else { return nil }
+        guard let date = RFC3339.parse(text) else {
+            throw .invalidArgument(argument: argument, reason: "'\(text)' is not an RFC 3339 time")
         }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        throw .invalidArgument(argument: argument, reason: "'\(text)' is not an RFC 3339 time")
+        return date
+    }
+}
+
+extension ContainerBatch.Operation {
+    init(_ operation: IoPodlink.BatchOperation) {
+        switch operation.operation {
+        case .init_: self = .initialize
+        case .start: self = .start
+        case .stop: self = .stop(timeout: operation.timeout)
+        case .kill: self = .kill(signal: operation.signal ?? 9)
+        case .pause: self = .pause
+        case .unpause: self = .unpause
+        case .restart: self = .restart(timeout: operation.timeout)
+        case .sync: self = .sync
+        }
     }
 }
 

@@ -1,29 +1,44 @@
 public import Engine
 public import PodlinkAPI
+public import Varlink
 
-extension IoPodlinkError {
-    /// The interface's error for an engine error: one declared error per engine code.
-    public init(_ error: EngineError) {
-        let subject = error.subject ?? ""
-        switch error.code {
-        case .noSuchContainer: self = .containerNotFound(id: subject)
-        case .noSuchImage: self = .imageNotFound(id: subject)
-        case .nameInUse: self = .nameInUse(name: subject)
+/// The one place engine errors become io.podlink errors: the dispatcher answers a call that threw an
+/// ``EngineError`` with its ``varlinkError``, so the service's methods call the engine and convert values, nothing
+/// more.
+extension EngineError: VarlinkErrorConvertible {
+    /// The declared io.podlink error for this engine error.
+    public var varlinkError: VarlinkError { interfaceError.varlinkError }
+
+    /// The interface's error: one declared error per engine code, `InternalError` for the rest.
+    public var interfaceError: IoPodlinkError {
+        let subject = subject ?? ""
+        switch code {
+        case .noSuchContainer: return .containerNotFound(id: subject)
+        case .noSuchImage: return .imageNotFound(id: subject)
+        case .nameInUse: return .nameInUse(name: subject)
         case .invalidState:
-            self = .invalidState(
-                id: subject, state: error.state.map(IoPodlink.ContainerStatus.init) ?? .configured,
-                operation: error.operation ?? "")
-        case .alreadyStopped: self = .alreadyStopped(id: subject)
-        case .dependenciesNotRunning: self = .dependenciesNotRunning(id: subject, dependencies: error.names)
-        case .runtimeError: self = .runtimeError(reason: error.message)
-        case .invalidArgument: self = .invalidArgument(argument: subject, reason: error.reason ?? error.message)
-        case .imageInUse: self = .imageInUse(id: subject, containers: error.names)
-        case .noSuchExecSession: self = .execSessionNotFound(session: subject)
+            return .invalidState(
+                id: subject, state: state.map(IoPodlink.ContainerStatus.init) ?? .configured,
+                operation: operation ?? "")
+        case .alreadyStopped: return .alreadyStopped(id: subject)
+        case .dependenciesNotRunning: return .dependenciesNotRunning(id: subject, dependencies: names)
+        case .runtimeError: return .runtimeError(reason: message)
+        case .invalidArgument: return .invalidArgument(argument: subject, reason: reason ?? message)
+        case .imageInUse: return .imageInUse(id: subject, containers: names)
+        case .noSuchExecSession: return .execSessionNotFound(session: subject)
         case .execSessionInvalidState:
-            self = .execSessionInvalidState(
-                session: subject, state: .init(rawValue: error.sessionState?.rawValue ?? "") ?? .exited,
-                operation: error.operation ?? "")
-        default: self = .internalError(reason: error.message)
+            return .execSessionInvalidState(
+                session: subject, state: .init(rawValue: sessionState?.rawValue ?? "") ?? .exited,
+                operation: operation ?? "")
+        default: return .internalError(reason: message)
         }
+    }
+}
+
+extension EngineService {
+    /// What the service answers for an error that is neither a varlink nor an engine error (a failure below the
+    /// engine, or a bug): io.podlink's `InternalError`, naming the method, rather than a closed connection.
+    public static func mapUndeclared(_ error: any Error, method: String) -> VarlinkError? {
+        IoPodlinkError.internalError(reason: "\(method): \(error)").varlinkError
     }
 }

@@ -9,15 +9,11 @@ extension EngineService {
     ) async throws -> IoPodlink.AttachContainer.Reply {
         guard context.upgrade else { throw VarlinkError.expectedUpgrade }
         let input = parameters.stdin ?? false
-        let detachKeys = try await engineCall { () throws(EngineError) in
-            try DetachKeys(parsing: parameters.detachKeys)
-        }
-        let session = try await engineCall { () throws(EngineError) in
-            try await engine.attachSession(parameters.name, start: parameters.start ?? false, stdin: input)
-        }
+        let detachKeys = try DetachKeys(parsing: parameters.detachKeys)
+        let session = try await engine.attachSession(parameters.name, start: parameters.start ?? false, stdin: input)
         var replay: [LogLine] = []
         if parameters.logs ?? false {
-            replay = try await engineCall { () throws(EngineError) in try await engine.logs(session.containerID) }
+            replay = try await engine.logs(session.containerID)
         }
         let streams: Set<LogStream> = Set(
             [(parameters.stdout ?? true) ? LogStream.stdout : nil, (parameters.stderr ?? true) ? .stderr : nil]
@@ -41,9 +37,7 @@ extension EngineService {
         _ parameters: IoPodlink.ResizeContainerTerminal.Parameters,
         context: VarlinkCallContext<IoPodlink.ResizeContainerTerminal.Reply>
     ) async throws -> IoPodlink.ResizeContainerTerminal.Reply {
-        try await engineCall { () throws(EngineError) in
-            try await engine.resizeTerminal(parameters.name, rows: parameters.rows, columns: parameters.columns)
-        }
+        try await engine.resizeTerminal(parameters.name, rows: parameters.rows, columns: parameters.columns)
         return .init()
     }
 }

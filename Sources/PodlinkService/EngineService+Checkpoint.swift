@@ -12,10 +12,8 @@ extension EngineService {
             keep: parameters.keep ?? false, leaveRunning: parameters.leaveRunning ?? false,
             tcpEstablished: parameters.tcpEstablished ?? false, fileLocks: parameters.fileLocks ?? false,
             export: parameters.export)
-        let id = try await engineCall { () throws(EngineError) in
-            try await engine.checkpointContainer(parameters.name, options)
-            return try await engine.inspectContainer(parameters.name).config.id
-        }
+        let id = try await engine.containerID(parameters.name)
+        try await engine.checkpointContainer(id, options)
         return .init(container: id)
     }
 
@@ -24,15 +22,14 @@ extension EngineService {
         _ parameters: IoPodlink.RestoreContainer.Parameters,
         context: VarlinkCallContext<IoPodlink.RestoreContainer.Reply>
     ) async throws -> IoPodlink.RestoreContainer.Reply {
-        let id = try await engineCall { () throws(EngineError) in
-            if let archive = parameters.import {
-                return try await engine.importCheckpoint(
-                    archive, name: parameters.newName, tcpEstablished: parameters.tcpEstablished ?? false)
-            }
-            try await engine.restoreContainer(
-                parameters.name, keep: parameters.keep ?? false, tcpEstablished: parameters.tcpEstablished ?? false)
-            return try await engine.inspectContainer(parameters.name).config.id
+        let tcpEstablished = parameters.tcpEstablished ?? false
+        if let archive = parameters.import {
+            return .init(
+                container: try await engine.importCheckpoint(
+                    archive, name: parameters.newName, tcpEstablished: tcpEstablished))
         }
+        let id = try await engine.containerID(parameters.name)
+        try await engine.restoreContainer(id, keep: parameters.keep ?? false, tcpEstablished: tcpEstablished)
         return .init(container: id)
     }
 }

@@ -3,18 +3,15 @@ import FoundationEssentials
 public import PodlinkAPI
 public import Varlink
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension EngineService {
     /// Serves `io.podlink.GetVersion`, as documented in `interfaces/io.podlink.varlink`.
     public func getVersion(
         _ parameters: IoPodlink.GetVersion.Parameters, context: VarlinkCallContext<IoPodlink.GetVersion.Reply>
     ) async throws -> IoPodlink.GetVersion.Reply {
-        .init(
+        let host = engine.host
+        return .init(
             version: IoPodlink.podlinkVersion, remoteApiVersion: IoPodlink.apiVersion, runtime: options.runtimeName,
-            osArch: "linux/amd64")
+            osArch: "\(host.os)/\(host.architecture)")
     }
 
     /// Serves `io.podlink.GetInfo`, as documented in `interfaces/io.podlink.varlink`.
@@ -23,16 +20,13 @@ extension EngineService {
     )
         async throws -> IoPodlink.GetInfo.Reply
     {
-        let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
-        let images = try await engineCall { () throws(EngineError) in try await engine.listImages() }
+        let containers = try await engine.listContainers()
+        let images = try await engine.listImages()
         var counts: [String: Int] = [:]
         for container in containers { counts[container.status.rawValue, default: 0] += 1 }
-        var name = utsname()
-        uname(&name)
-        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let host = withUnsafeBytes(of: &name.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let host = engine.host
         return .init(
-            hostname: host, kernel: release, cpus: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
+            hostname: host.hostname, kernel: host.kernel, cpus: host.cpus,
             runtime: options.runtimePath, conmon: options.conmonPath, storageRoot: options.storageRoot,
             runRoot: options.runRoot, containers: counts, images: images.count)
     }
@@ -41,7 +35,7 @@ extension EngineService {
     public func listContainers(
         _ parameters: IoPodlink.ListContainers.Parameters, context: VarlinkCallContext<IoPodlink.ListContainers.Reply>
     ) async throws -> IoPodlink.ListContainers.Reply {
-        let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
+        let containers = try await engine.listContainers()
         return .init(containers: containers.map(IoPodlink.Container.init))
     }
 
@@ -49,8 +43,8 @@ extension EngineService {
     public func getContainer(
         _ parameters: IoPodlink.GetContainer.Parameters, context: VarlinkCallContext<IoPodlink.GetContainer.Reply>
     ) async throws -> IoPodlink.GetContainer.Reply {
-        let id = try await engineCall { () throws(EngineError) in try await engine.containerID(parameters.id) }
-        let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
+        let id = try await engine.containerID(parameters.id)
+        let containers = try await engine.listContainers()
         guard let container = containers.first(where: { $0.id == id }) else {
             throw IoPodlinkError.containerNotFound(id: parameters.id)
         }
@@ -62,19 +56,6 @@ extension EngineService {
         _ parameters: IoPodlink.CreateContainer.Parameters, context: VarlinkCallContext<IoPodlink.CreateContainer.Reply>
     ) async throws -> IoPodlink.CreateContainer.Reply {
         let create = parameters.create
-        func nonNegative(_ value: Int?, _ name: String) throws(IoPodlinkError) -> Int? {
-            if let value, value < 0 { throw .invalidArgument(argument: name, reason: "must not be negative") }
-            return value
-        }
-        let memory = try nonNegative(create.memory, "memory")
-        let pids = try nonNegative(create.pids, "pids")
-        let timeout = try nonNegative(create.stopTimeout, "stop_timeout")
-        if let cpus = create.cpus, cpus <= 0 {
-            throw IoPodlinkError.invalidArgument(argument: "cpus", reason: "must be positive")
-        }
-        if let signal = create.stopSignal, !(1...64).contains(signal) {
-            throw IoPodlinkError.invalidArgument(argument: "stop_signal", reason: "\(signal) is not a signal number")
-        }
         let options = ContainerCreateOptions(
             image: create.image, name: create.name, command: create.command, entrypoint: create.entrypoint,
             environment: create.env ?? [], workingDirectory: create.workdir, user: create.user,
@@ -83,12 +64,13 @@ extension EngineService {
             mounts: (create.mounts ?? []).map {
                 BindMount(source: $0.source, destination: $0.destination, readOnly: $0.readOnly ?? false)
             },
-            limits: ResourceLimits(memoryBytes: memory.map(Int64.init), pids: pids.map(Int64.init), cpus: create.cpus),
-            stopSignal: create.stopSignal.map(Int32.init), stopTimeout: timeout.map { UInt32(clamping: $0) },
+            limits: ResourceLimits(
+                memoryBytes: create.memory.map(Int64.init), pids: create.pids.map(Int64.init), cpus: create.cpus),
+            stopSignal: create.stopSignal, stopTimeout: create.stopTimeout,
             readOnlyRootfs: create.readOnly ?? false, dependencies: create.dependencies ?? [],
             restartPolicy: create.restart, seccompProfile: create.seccomp,
             noNewPrivileges: create.noNewPrivileges ?? false)
-        let id = try await engineCall { () throws(EngineError) in try await engine.createContainer(options) }
+        let id = try await engine.createContainer(options)
         return .init(container: id)
     }
 
@@ -96,10 +78,8 @@ extension EngineService {
     public func removeContainer(
         _ parameters: IoPodlink.RemoveContainer.Parameters, context: VarlinkCallContext<IoPodlink.RemoveContainer.Reply>
     ) async throws -> IoPodlink.RemoveContainer.Reply {
-        let id = try await engineCall { () throws(EngineError) in try await engine.containerID(parameters.name) }
-        try await engineCall { () throws(EngineError) in
-            try await engine.removeContainer(id, force: parameters.force ?? false)
-        }
+        let id = try await engine.containerID(parameters.name)
+        try await engine.removeContainer(id, force: parameters.force ?? false)
         return .init(container: id)
     }
 
@@ -108,9 +88,7 @@ extension EngineService {
         _ parameters: IoPodlink.InspectContainer.Parameters,
         context: VarlinkCallContext<IoPodlink.InspectContainer.Reply>
     ) async throws -> IoPodlink.InspectContainer.Reply {
-        let inspect = try await engineCall { () throws(EngineError) in
-            try await engine.inspectContainer(parameters.name)
-        }
+        let inspect = try await engine.inspectContainer(parameters.name)
         return .init(container: .init(inspect))
     }
 
@@ -123,8 +101,6 @@ extension EngineService {
             return .init(exists: true)
         } catch  where error.code == .noSuchContainer {
             return .init(exists: false)
-        } catch {
-            throw IoPodlinkError(error)
         }
     }
 
@@ -132,7 +108,7 @@ extension EngineService {
     public func mountContainer(
         _ parameters: IoPodlink.MountContainer.Parameters, context: VarlinkCallContext<IoPodlink.MountContainer.Reply>
     ) async throws -> IoPodlink.MountContainer.Reply {
-        .init(path: try await engineCall { () throws(EngineError) in try await engine.mountContainer(parameters.name) })
+        .init(path: try await engine.mountContainer(parameters.name))
     }
 
     /// Serves `io.podlink.UnmountContainer`, as documented in `interfaces/io.podlink.varlink`.
@@ -140,9 +116,7 @@ extension EngineService {
         _ parameters: IoPodlink.UnmountContainer.Parameters,
         context: VarlinkCallContext<IoPodlink.UnmountContainer.Reply>
     ) async throws -> IoPodlink.UnmountContainer.Reply {
-        try await engineCall { () throws(EngineError) in
-            try await engine.unmountContainer(parameters.name, force: parameters.force ?? false)
-        }
+        try await engine.unmountContainer(parameters.name, force: parameters.force ?? false)
         return .init()
     }
 
@@ -151,13 +125,7 @@ extension EngineService {
         _ parameters: IoPodlink.ListContainerMounts.Parameters,
         context: VarlinkCallContext<IoPodlink.ListContainerMounts.Reply>
     ) async throws -> IoPodlink.ListContainerMounts.Reply {
-        let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
-        var mounts: [String: String] = [:]
-        for container in containers {
-            guard let inspect = try? await engine.inspectContainer(container.id), !inspect.state.mountPoint.isEmpty
-            else { continue }
-            mounts[container.id] = inspect.state.mountPoint
-        }
+        let mounts = try await engine.containerMounts()
         return .init(mounts: mounts)
     }
 
@@ -165,12 +133,7 @@ extension EngineService {
     public func exportContainer(
         _ parameters: IoPodlink.ExportContainer.Parameters, context: VarlinkCallContext<IoPodlink.ExportContainer.Reply>
     ) async throws -> IoPodlink.ExportContainer.Reply {
-        guard parameters.path.hasPrefix("/") else {
-            throw IoPodlinkError.invalidArgument(argument: "path", reason: "must be an absolute path on the server")
-        }
-        try await engineCall { () throws(EngineError) in
-            try await engine.exportContainer(parameters.name, toPath: parameters.path)
-        }
+        try await engine.exportContainer(parameters.name, toPath: parameters.path)
         return .init(tarfile: parameters.path)
     }
 
@@ -179,9 +142,7 @@ extension EngineService {
         _ parameters: IoPodlink.ContainerArtifacts.Parameters,
         context: VarlinkCallContext<IoPodlink.ContainerArtifacts.Reply>
     ) async throws -> IoPodlink.ContainerArtifacts.Reply {
-        let bytes = try await engineCall { () throws(EngineError) in
-            try await engine.artifact(parameters.name, name: parameters.artifactName)
-        }
+        let bytes = try await engine.artifact(parameters.name, name: parameters.artifactName)
         return .init(contents: Data(bytes).base64EncodedString())
     }
 
@@ -193,9 +154,7 @@ extension EngineService {
         guard let data = Data(base64Encoded: parameters.contents) else {
             throw IoPodlinkError.invalidArgument(argument: "contents", reason: "not base64")
         }
-        try await engineCall { () throws(EngineError) in
-            try await engine.addArtifact(parameters.name, name: parameters.artifactName, contents: Array(data))
-        }
+        try await engine.addArtifact(parameters.name, name: parameters.artifactName, contents: Array(data))
         return .init()
     }
 
@@ -204,9 +163,7 @@ extension EngineService {
         _ parameters: IoPodlink.RemoveContainerArtifact.Parameters,
         context: VarlinkCallContext<IoPodlink.RemoveContainerArtifact.Reply>
     ) async throws -> IoPodlink.RemoveContainerArtifact.Reply {
-        try await engineCall { () throws(EngineError) in
-            try await engine.removeArtifact(parameters.name, name: parameters.artifactName)
-        }
+        try await engine.removeArtifact(parameters.name, name: parameters.artifactName)
         return .init()
     }
 
@@ -214,9 +171,6 @@ extension EngineService {
     public func execContainer(
         _ parameters: IoPodlink.ExecContainer.Parameters, context: VarlinkCallContext<IoPodlink.ExecContainer.Reply>
     ) async throws -> IoPodlink.ExecContainer.Reply {
-        guard !parameters.command.isEmpty else {
-            throw IoPodlinkError.invalidArgument(argument: "command", reason: "must not be empty")
-        }
         var stdin: [UInt8]?
         if let text = parameters.stdin {
             guard let data = Data(base64Encoded: text) else {
@@ -227,9 +181,7 @@ extension EngineService {
         let options = ExecOptions(
             command: parameters.command, environment: parameters.env ?? [], user: parameters.user,
             workingDirectory: parameters.workdir, stdin: stdin)
-        let result = try await engineCall { () throws(EngineError) in
-            try await engine.execContainer(parameters.name, options)
-        }
+        let result = try await engine.execContainer(parameters.name, options)
         return .init(
             exitCode: Int(result.exitCode), stdout: String(decoding: result.stdout, as: UTF8.self),
             stderr: String(decoding: result.stderr, as: UTF8.self))

@@ -13,9 +13,7 @@ extension EngineService {
             command: parameters.command, environment: parameters.env ?? [], user: parameters.user,
             workingDirectory: parameters.workdir, tty: parameters.tty ?? false, interactive: parameters.stdin ?? false,
             detachKeys: parameters.detachKeys)
-        let session = try await engineCall { () throws(EngineError) in
-            try await engine.createExecSession(parameters.name, exec)
-        }
+        let session = try await engine.createExecSession(parameters.name, exec)
         return .init(session: session.id)
     }
 
@@ -27,13 +25,10 @@ extension EngineService {
         let attach = context.upgrade
         let served = self.engine
         let size = parameters.rows.flatMap { rows in parameters.columns.map { (rows: rows, columns: $0) } }
-        let (session, attachment, failure) = try await engineCall { () throws(EngineError) in
-            try await served.startExecSession(parameters.session, attach: attach, size: size)
-        }
+        let (session, attachment, failure) = try await served.startExecSession(
+            parameters.session, attach: attach, size: size)
         if let attachment {
-            let detachKeys = try await engineCall { () throws(EngineError) in
-                try DetachKeys(parsing: session.detachKeys)
-            }
+            let detachKeys = try DetachKeys(parsing: session.detachKeys)
             // A command that could not run: runc's words on its standard error, then its exit code.
             let replay = failure.map { [LogLine(time: Date(), stream: .stderr, text: $0)] } ?? []
             let id = session.id
@@ -53,9 +48,7 @@ extension EngineService {
         _ parameters: IoPodlink.ResizeExecSession.Parameters,
         context: VarlinkCallContext<IoPodlink.ResizeExecSession.Reply>
     ) async throws -> IoPodlink.ResizeExecSession.Reply {
-        try await engineCall { () throws(EngineError) in
-            try await engine.resizeExecSession(parameters.session, rows: parameters.rows, columns: parameters.columns)
-        }
+        try await engine.resizeExecSession(parameters.session, rows: parameters.rows, columns: parameters.columns)
         return .init()
     }
 
@@ -64,9 +57,7 @@ extension EngineService {
         _ parameters: IoPodlink.InspectExecSession.Parameters,
         context: VarlinkCallContext<IoPodlink.InspectExecSession.Reply>
     ) async throws -> IoPodlink.InspectExecSession.Reply {
-        let session = try await engineCall { () throws(EngineError) in
-            try await engine.inspectExecSession(parameters.session)
-        }
+        let session = try await engine.inspectExecSession(parameters.session)
         return .init(session: .init(session))
     }
 
@@ -75,8 +66,7 @@ extension EngineService {
         _ parameters: IoPodlink.WaitExecSession.Parameters,
         context: VarlinkCallContext<IoPodlink.WaitExecSession.Reply>
     ) async throws -> IoPodlink.WaitExecSession.Reply {
-        let code = try await engineCall { () throws(EngineError) in try await engine.waitExecSession(parameters.session)
-        }
+        let code = try await engine.waitExecSession(parameters.session)
         return .init(exitCode: Int(code))
     }
 
@@ -85,9 +75,7 @@ extension EngineService {
         _ parameters: IoPodlink.ListExecSessions.Parameters,
         context: VarlinkCallContext<IoPodlink.ListExecSessions.Reply>
     ) async throws -> IoPodlink.ListExecSessions.Reply {
-        let sessions = try await engineCall { () throws(EngineError) in
-            try await engine.listExecSessions(parameters.name)
-        }
+        let sessions = try await engine.listExecSessions(parameters.name)
         return .init(sessions: sessions.map(IoPodlink.ExecSession.init))
     }
 
@@ -96,9 +84,7 @@ extension EngineService {
         _ parameters: IoPodlink.RemoveExecSession.Parameters,
         context: VarlinkCallContext<IoPodlink.RemoveExecSession.Reply>
     ) async throws -> IoPodlink.RemoveExecSession.Reply {
-        try await engineCall { () throws(EngineError) in
-            try await engine.removeExecSession(parameters.session, force: parameters.force ?? false)
-        }
+        try await engine.removeExecSession(parameters.session, force: parameters.force ?? false)
         return .init()
     }
 }

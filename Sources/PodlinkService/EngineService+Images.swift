@@ -3,24 +3,12 @@ public import PodlinkAPI
 public import Varlink
 
 extension EngineService {
-    /// Names of the containers using each image id.
-    private func usersByImage() async throws(IoPodlinkError) -> [String: [String]] {
-        let containers = try await engineCall { () throws(EngineError) in try await engine.listContainers() }
-        var users: [String: [String]] = [:]
-        for container in containers {
-            if let inspect = try? await engine.inspectContainer(container.id) {
-                users[inspect.config.imageID, default: []].append(container.name)
-            }
-        }
-        return users
-    }
-
     /// Serves `io.podlink.ListImages`, as documented in `interfaces/io.podlink.varlink`.
     public func listImages(
         _ parameters: IoPodlink.ListImages.Parameters, context: VarlinkCallContext<IoPodlink.ListImages.Reply>
     ) async throws -> IoPodlink.ListImages.Reply {
-        let images = try await engineCall { () throws(EngineError) in try await engine.listImages() }
-        let users = try await usersByImage()
+        let images = try await engine.listImages()
+        let users = try await engine.containerNamesByImage()
         return .init(images: images.map { IoPodlink.Image($0, containers: users[$0.id] ?? []) })
     }
 
@@ -30,29 +18,24 @@ extension EngineService {
     )
         async throws -> IoPodlink.GetImage.Reply
     {
-        let image = try await engineCall { () throws(EngineError) in try await engine.inspectImage(parameters.id) }
-        return .init(image: .init(image, containers: try await usersByImage()[image.id] ?? []))
+        let image = try await engine.inspectImage(parameters.id)
+        return .init(image: .init(image, containers: try await engine.containerNamesByImage()[image.id] ?? []))
     }
 
     /// Serves `io.podlink.InspectImage`, as documented in `interfaces/io.podlink.varlink`.
     public func inspectImage(
         _ parameters: IoPodlink.InspectImage.Parameters, context: VarlinkCallContext<IoPodlink.InspectImage.Reply>
     ) async throws -> IoPodlink.InspectImage.Reply {
-        let image = try await engineCall { () throws(EngineError) in try await engine.inspectImage(parameters.name) }
-        return .init(image: .init(image, containers: try await usersByImage()[image.id] ?? []))
+        let image = try await engine.inspectImage(parameters.name)
+        return .init(image: .init(image, containers: try await engine.containerNamesByImage()[image.id] ?? []))
     }
 
     /// Serves `io.podlink.ImportImage`, as documented in `interfaces/io.podlink.varlink`.
     public func importImage(
         _ parameters: IoPodlink.ImportImage.Parameters, context: VarlinkCallContext<IoPodlink.ImportImage.Reply>
     ) async throws -> IoPodlink.ImportImage.Reply {
-        guard parameters.source.hasPrefix("/") else {
-            throw IoPodlinkError.invalidArgument(argument: "source", reason: "must be an absolute path on the server")
-        }
         let config = ImageRunConfig(cmd: parameters.command, env: parameters.env, workingDir: parameters.workdir)
-        let image = try await engineCall { () throws(EngineError) in
-            try await engine.importImage(from: parameters.source, name: parameters.reference, config: config)
-        }
+        let image = try await engine.importImage(from: parameters.source, name: parameters.reference, config: config)
         return .init(image: image.id)
     }
 
@@ -62,13 +45,7 @@ extension EngineService {
     )
         async throws -> IoPodlink.LoadImage.Reply
     {
-        guard parameters.inputFile.hasPrefix("/") else {
-            throw IoPodlinkError.invalidArgument(
-                argument: "input_file", reason: "must be an absolute path on the server")
-        }
-        let images = try await engineCall { () throws(EngineError) in
-            try await engine.loadImage(from: parameters.inputFile, name: parameters.name)
-        }
+        let images = try await engine.loadImage(from: parameters.inputFile, name: parameters.name)
         return .init(images: images.map(\.id))
     }
 
@@ -78,22 +55,16 @@ extension EngineService {
     )
         async throws -> IoPodlink.TagImage.Reply
     {
-        let image = try await engineCall { () throws(EngineError) in
-            try await engine.tagImage(parameters.name, as: parameters.tagged)
-            return try await engine.inspectImage(parameters.tagged)
-        }
-        return .init(image: image.id)
+        try await engine.tagImage(parameters.name, as: parameters.tagged)
+        return .init(image: try await engine.inspectImage(parameters.tagged).id)
     }
 
     /// Serves `io.podlink.UntagImage`, as documented in `interfaces/io.podlink.varlink`.
     public func untagImage(
         _ parameters: IoPodlink.UntagImage.Parameters, context: VarlinkCallContext<IoPodlink.UntagImage.Reply>
     ) async throws -> IoPodlink.UntagImage.Reply {
-        let image = try await engineCall { () throws(EngineError) in
-            let image = try await engine.inspectImage(parameters.name)
-            try await engine.untagImage(parameters.name, name: parameters.tag)
-            return image
-        }
+        let image = try await engine.inspectImage(parameters.name)
+        try await engine.untagImage(parameters.name, name: parameters.tag)
         return .init(image: image.id)
     }
 
@@ -101,9 +72,7 @@ extension EngineService {
     public func removeImage(
         _ parameters: IoPodlink.RemoveImage.Parameters, context: VarlinkCallContext<IoPodlink.RemoveImage.Reply>
     ) async throws -> IoPodlink.RemoveImage.Reply {
-        let id = try await engineCall { () throws(EngineError) in
-            try await engine.removeImage(parameters.name, force: parameters.force ?? false)
-        }
+        let id = try await engine.removeImage(parameters.name, force: parameters.force ?? false)
         return .init(image: id)
     }
 }

@@ -9,25 +9,20 @@ extension EngineService {
         _ parameters: IoPodlink.GetContainerLogs.Parameters,
         context: VarlinkCallContext<IoPodlink.GetContainerLogs.Reply>
     ) async throws -> IoPodlink.GetContainerLogs.Reply {
-        if let tail = parameters.tail, tail < 0 {
-            throw IoPodlinkError.invalidArgument(argument: "tail", reason: "must not be negative")
-        }
         var streams: Set<LogStream> = [.stdout, .stderr]
         if let asked = parameters.streams { streams = Set(asked.map { $0 == .stdout ? LogStream.stdout : .stderr }) }
         let options = LogOptions(
             tail: parameters.tail,
-            since: try parameters.since.map { text throws(IoPodlinkError) in try Time.parse(text, argument: "since") },
-            until: try parameters.until.map { text throws(IoPodlinkError) in try Time.parse(text, argument: "until") },
+            since: try Time.parse(parameters.since, argument: "since"),
+            until: try Time.parse(parameters.until, argument: "until"),
             streams: streams)
         if context.more {
             // Follow: every line as it is written, until the container's output ends; the last reply is empty.
-            let stream = try await engineCall { () throws(EngineError) in
-                try await engine.followLogs(parameters.name, options)
-            }
+            let stream = try await engine.followLogs(parameters.name, options)
             for try await line in stream { try await context.send(.init(lines: [IoPodlink.LogLine(line)])) }
             return .init(lines: [])
         }
-        let lines = try await engineCall { () throws(EngineError) in try await engine.logs(parameters.name, options) }
+        let lines = try await engine.logs(parameters.name, options)
         return .init(lines: lines.map(IoPodlink.LogLine.init))
     }
 
@@ -38,18 +33,18 @@ extension EngineService {
         async throws -> IoPodlink.GetEvents.Reply
     {
         let filter = EventFilter(
-            since: try parameters.since.map { text throws(IoPodlinkError) in try Time.parse(text, argument: "since") },
-            until: try parameters.until.map { text throws(IoPodlinkError) in try Time.parse(text, argument: "until") },
+            since: try Time.parse(parameters.since, argument: "since"),
+            until: try Time.parse(parameters.until, argument: "until"),
             kinds: Set((parameters.types ?? []).map { $0 == .container ? EngineEvent.Kind.container : .image }),
             actions: Set((parameters.actions ?? []).map(EngineEvent.Action.init(rawValue:))), subject: parameters.object
         )
         if context.more {
             // Follow: past events, then new ones as they happen, until the caller goes away.
-            let stream = try await engineCall { () throws(EngineError) in try await engine.followEvents(filter) }
+            let stream = try await engine.followEvents(filter)
             for try await event in stream { try await context.send(.init(events: [IoPodlink.Event(event)])) }
             return .init(events: [])
         }
-        let events = try await engineCall { () throws(EngineError) in try await engine.events(filter) }
+        let events = try await engine.events(filter)
         return .init(events: events.map(IoPodlink.Event.init))
     }
 }

@@ -1,3 +1,4 @@
+import CSpawn
 import CVarlink
 
 #if canImport(Glibc)
@@ -48,14 +49,16 @@ enum ProcessSupport {
     {
         var env = environment ?? currentEnvironment()
         for key in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { env[key] = nil }
-        let pid = withCStrings(arguments) { argv in
+        var pid: pid_t = 0
+        let targets = fds.indices.map(Int32.init)
+        let rc = withCStrings(arguments) { argv in
             withCStrings(env.map { "\($0.key)=\($0.value)" }) { envp in
-                cvarlink_spawn(executable, argv, envp, fds, Int32(fds.count), 0)
+                cspawn_spawn(executable, argv, envp, fds, targets, fds.count, 0, nil, &pid)
             }
         }
-        if pid < 0 {
+        if rc != 0 {
             throw VarlinkConnection.ConnectionError(
-                description: "cannot start \(executable): \(String(cString: strerror(-pid)))")
+                description: "cannot start \(executable): \(String(cString: strerror(rc)))")
         }
         return pid
     }

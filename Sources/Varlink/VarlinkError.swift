@@ -67,12 +67,19 @@ extension VarlinkError {
     public static let expectedUpgrade = VarlinkError(name: "org.varlink.service.ExpectedUpgrade")
 }
 
-/// An error type generated for an interface: one case per declared error, with its typed parameters.
-public protocol VarlinkTypedError: Error, Sendable {
-    /// The interface that declares these errors.
-    static var interfaceName: String { get }
+/// An error that knows its wire form: the dispatcher answers a call that threw one with `varlinkError`.
+///
+/// The generated error types conform; so can a layer's own error type (an engine's, say), in the one place that
+/// decides which declared varlink error each of its codes becomes.
+public protocol VarlinkErrorConvertible: Error {
     /// The wire form of this error.
     var varlinkError: VarlinkError { get }
+}
+
+/// An error type generated for an interface: one case per declared error, with its typed parameters.
+public protocol VarlinkTypedError: VarlinkErrorConvertible, Sendable {
+    /// The interface that declares these errors.
+    static var interfaceName: String { get }
     /// The typed form of `error`, or nil when `error` is not one of this interface's errors.
     /// Throws when the name matches but the parameters do not decode.
     init?(varlinkError error: VarlinkError) throws

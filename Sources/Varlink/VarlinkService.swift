@@ -87,7 +87,7 @@ public final class VarlinkService: Sendable {
             let reply: VarlinkError
             switch error {
             case let error as VarlinkError: reply = error
-            case let error as any VarlinkTypedError: reply = error.varlinkError
+            case let error as any VarlinkErrorConvertible: reply = error.varlinkError
             case is CancellationError: throw error
             default:
                 guard let mapped = errorMapper?(error, header.method) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PodlinkAPI
+import PodlinkShared
 
 /// The options of `create` and `run`, and the image and command after them.
 struct CreateOptions: ParsableArguments {

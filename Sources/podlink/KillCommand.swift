@@ -1,5 +1,6 @@
 import ArgumentParser
 import PodlinkAPI
+import PodlinkShared
 
 /// `podlink kill`
 struct KillCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import Foundation
-import PodlinkClient
+import PodlinkShared
 
 /// Times given on the command line (`--since`, `--until`), as RFC 3339 for the service.
 enum RFC3339Time {

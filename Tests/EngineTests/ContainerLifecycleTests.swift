@@ -30,7 +30,7 @@ struct ContainerLifecycleTests {
             let id = try await test.create(["sleep", "1000"])
             await expectEngineError(.invalidState) { try await test.engine.killContainer(id) }
             try await test.engine.startContainer(id)
-            try await test.engine.killContainer(id, signal: SIGKILL)
+            try await test.engine.killContainer(id, signal: Int(SIGKILL))
             #expect(try await test.engine.waitContainer(id) == 137)
             let error = await expectEngineError(.invalidState) { try await test.engine.killContainer(id) }
             #expect(error?.state == .exited)

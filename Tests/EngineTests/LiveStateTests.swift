@@ -106,7 +106,7 @@ struct LiveStateTests {
             try await test.engine.startContainer(always)
             let seen = try await Self.events(test.engine, of: always, until: .start, count: 2)
             #expect(seen.contains { $0.action == .restart })
-            try? await test.engine.stopContainer(always, timeout: 0)
+            _ = try? await test.engine.stopContainer(always, timeout: 0)
         }
     }
 
@@ -121,7 +121,7 @@ struct LiveStateTests {
             #expect(Engine.restartPlan(record) == nil)
             let killed = try await test.create(["sleep", "1000"]) { $0.restartPolicy = "unless-stopped" }
             try await test.engine.startContainer(killed)
-            try await test.engine.killContainer(killed, signal: SIGKILL)
+            try await test.engine.killContainer(killed, signal: Int(SIGKILL))
             #expect(try await test.engine.waitContainer(killed) == 137)
             #expect(Engine.restartPlan(try test.engine.store.container(killed)) == nil)
             #expect(test.engine.pendingRestarts.withLock { $0.isEmpty })

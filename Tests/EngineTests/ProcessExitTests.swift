@@ -25,7 +25,7 @@ struct ProcessExitTests {
             let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
             #expect(n > 0)
             let executable = String(cString: buffer)
-            let child = try await ChildProcesses.shared.run(
+            let child = try await ProcessRunner.run(
                 executable,
                 [executable, "--testing-library", "swift-testing", "--filter", "helperStartsContainerAndExits"],
                 environment: ChildProcesses.environment + ["\(Self.helperVariable)=\(test.directory)"])

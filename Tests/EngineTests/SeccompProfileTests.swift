@@ -31,7 +31,9 @@ struct SeccompProfileTests {
         try body(directory)
     }
 
-    @Test("the default profile denies with an errno by default", .enabled(if: SeccompProfileTests.haveDefault))
+    @Test(
+        "the default profile denies with an errno by default",
+        .enabled(if: SeccompProfileTests.haveDefault, "needs containers-common's seccomp profile"))
     func defaultAction() throws {
         let spec = try SeccompProfile.load(path: SeccompProfile.defaultPath).spec(capabilities: [])
         #expect(spec.defaultAction == "SCMP_ACT_ERRNO")
@@ -40,7 +42,9 @@ struct SeccompProfileTests {
         #expect(!Self.rules(spec, "read", "SCMP_ACT_ALLOW").isEmpty)
     }
 
-    @Test("an architecture brings its sub-architectures and rules", .enabled(if: SeccompProfileTests.haveDefault))
+    @Test(
+        "an architecture brings its sub-architectures and rules",
+        .enabled(if: SeccompProfileTests.haveDefault, "needs containers-common's seccomp profile"))
     func architectures() throws {
         let profile = try SeccompProfile.load(path: SeccompProfile.defaultPath)
         let intel = profile.spec(capabilities: [], architecture: "x86_64")
@@ -54,7 +58,9 @@ struct SeccompProfileTests {
         #expect(Self.rules(intel, "set_tls", "SCMP_ACT_ALLOW").isEmpty)
     }
 
-    @Test("includes.caps: bpf and sethostname need CAP_SYS_ADMIN", .enabled(if: SeccompProfileTests.haveDefault))
+    @Test(
+        "includes.caps: bpf and sethostname need CAP_SYS_ADMIN",
+        .enabled(if: SeccompProfileTests.haveDefault, "needs containers-common's seccomp profile"))
     func includedCapability() throws {
         let profile = try SeccompProfile.load(path: SeccompProfile.defaultPath)
         let defaults = Set(OCISpec.defaultCapabilities)
@@ -66,7 +72,9 @@ struct SeccompProfileTests {
         }
     }
 
-    @Test("excludes.caps: denials go away with the capability", .enabled(if: SeccompProfileTests.haveDefault))
+    @Test(
+        "excludes.caps: denials go away with the capability",
+        .enabled(if: SeccompProfileTests.haveDefault, "needs containers-common's seccomp profile"))
     func excludedCapability() throws {
         let profile = try SeccompProfile.load(path: SeccompProfile.defaultPath)
         let without = profile.spec(capabilities: [], architecture: "x86_64")
@@ -100,7 +108,9 @@ struct SeccompProfileTests {
                 + #""args":[{"index":0,"op":"SCMP_CMP_EQ","value":8}],"errnoRet":1,"names":["personality"]}]}"#)
     }
 
-    @Test("the default profile's JSON has only spec keys", .enabled(if: SeccompProfileTests.haveDefault))
+    @Test(
+        "the default profile's JSON has only spec keys",
+        .enabled(if: SeccompProfileTests.haveDefault, "needs containers-common's seccomp profile"))
     func defaultEncoding() throws {
         let text = try Self.json(try SeccompProfile.load(path: SeccompProfile.defaultPath).spec(capabilities: []))
         for key in [

@@ -10,7 +10,7 @@ import Testing
 struct SecurityTests {
     /// Runs `arguments` as nobody; returns the exit status.
     static func asNobody(_ arguments: [String]) async throws -> Int32 {
-        try await ChildProcesses.shared.run(
+        try await ProcessRunner.run(
             "/usr/bin/setpriv", ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + arguments
         ).status
     }
@@ -234,7 +234,7 @@ struct SecurityTests {
 
     @Test(
         "containers run under containers-common's seccomp filter by default; unconfined and no_new_privs on request",
-        .enabled(if: access(SeccompProfile.defaultPath, R_OK) == 0))
+        .enabled(if: access(SeccompProfile.defaultPath, R_OK) == 0, "needs containers-common's seccomp profile"))
     func seccompByDefault() async throws {
         try await TestEngine.with { test in
             let confined = try await Self.status(test) { _ in }

@@ -25,11 +25,17 @@ struct TestEngine {
     /// Creates the engine; loads the image unless `loadImage` is false.
     /// `handlesExits: false` makes an engine that notices exits only when it operates on a container, as one whose
     /// machine is about to reboot under it.
-    static func make(loadImage: Bool = true, handlesExits: Bool = true) async throws -> TestEngine {
+    /// `runtime` replaces runc and conmon (a fake, say); `useOverlay: false` copies root filesystems instead of
+    /// mounting them.
+    static func make(
+        loadImage: Bool = true, handlesExits: Bool = true, runtime: (any ContainerRuntime)? = nil,
+        useOverlay: Bool = true
+    ) async throws -> TestEngine {
         let directory = root + "/podlink-test-" + String(Identifier.random().prefix(12))
         var options = options(directory)
         options.handlesExits = handlesExits
-        let engine = try await Engine(options: options)
+        options.useOverlay = useOverlay
+        let engine = try await Engine(options: options, runtime: runtime)
         if loadImage {
             _ = try await engine.loadImage(from: try await TestImage.layout(), name: "busybox")
         }
@@ -55,8 +61,11 @@ struct TestEngine {
     }
 
     /// Runs `body` with a fresh engine and tears it down afterwards, whatever happens.
-    static func with(loadImage: Bool = true, _ body: (TestEngine) async throws -> Void) async throws {
-        let test = try await make(loadImage: loadImage)
+    static func with(
+        loadImage: Bool = true, runtime: (any ContainerRuntime)? = nil, useOverlay: Bool = true,
+        _ body: (TestEngine) async throws -> Void
+    ) async throws {
+        let test = try await make(loadImage: loadImage, runtime: runtime, useOverlay: useOverlay)
         do {
             try await body(test)
         } catch {

@@ -15,7 +15,7 @@ enum TestImage {
     static func layout() async throws -> String { try await built.value }
 
     static func sh(_ arguments: [String]) async throws -> String {
-        let output = try await ChildProcesses.shared.run(arguments[0], arguments)
+        let output = try await ProcessRunner.run(arguments[0], arguments)
         guard output.status == 0 else {
             throw EngineError.internalError("\(arguments.joined(separator: " ")): \(output.stderrText)")
         }

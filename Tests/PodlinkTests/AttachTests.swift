@@ -1,13 +1,16 @@
 import Foundation
 import PodlinkAPI
 import PodlinkClient
+import PodlinkTestSupport
 import Testing
 import Varlink
 
 /// AttachContainer over `upgrade` through the real socket: the bytes, the exit code's frame, standard input and
 /// its end, detaching, and the protocol's rules on a raw socket; `podlink run -it` under a real terminal (tmux,
 /// `scripts/terminal-check.sh`).
-@Suite("Attach", .enabled(if: PodlinkdFixture.available), .timeLimit(.minutes(3)))
+@Suite(
+    "Attach", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"),
+    .timeLimit(.minutes(3)))
 struct AttachTests {
     /// What an attached connection without a terminal delivered.
     struct Received {

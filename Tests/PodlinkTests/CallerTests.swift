@@ -1,12 +1,18 @@
 import Foundation
+import PodlinkTestSupport
 import Testing
 
 /// Programs in other languages, and the podlink command line, driving a real podlinkd.
-@Suite("Callers: python, Go and the podlink CLI", .enabled(if: PodlinkdFixture.available))
+@Suite(
+    "Callers: python, Go and the podlink CLI",
+    .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"))
 struct CallerTests {
     static var podlink: String { PodlinkdFixture.products + "/podlink" }
 
-    @Test(.enabled(if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0))
+    @Test(
+        .enabled(
+            if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0,
+            "needs python3 with the varlink package"))
     func pythonExample() async throws {
         let fixture = try await PodlinkdFixture()
         let result = await PodlinkdFixture.run([
@@ -21,7 +27,10 @@ struct CallerTests {
         await fixture.tearDown()
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/varlink-go-interface-generator")))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/varlink-go-interface-generator"),
+            "needs Go varlink's generator"))
     func goExample() async throws {
         let fixture = try await PodlinkdFixture()
         let binary = fixture.directory + "/podlink-example"
@@ -35,7 +44,8 @@ struct CallerTests {
         await fixture.tearDown()
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CallerTests.podlink)))
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: CallerTests.podlink), "needs the podlink CLI built"))
     func commandLine() async throws {
         let fixture = try await PodlinkdFixture()
         let url = "unix:\(fixture.socket)"

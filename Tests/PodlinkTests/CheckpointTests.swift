@@ -1,12 +1,15 @@
 import Foundation
 import PodlinkAPI
 import PodlinkClient
+import PodlinkTestSupport
 import Testing
 import Varlink
 
 /// Checkpoint and restore with the real CRIU (scripts/install-criu.sh) through the real socket: a counter goes on
 /// from its count, `leave_running` and `keep`, and the state rules.
-@Suite("Checkpoint and restore", .enabled(if: PodlinkdFixture.available), .timeLimit(.minutes(3)))
+@Suite(
+    "Checkpoint and restore", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"),
+    .timeLimit(.minutes(3)))
 struct CheckpointTests {
     static let counter = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >/tmp/c; sleep 0.1; done"]
 

@@ -1,11 +1,12 @@
 import Foundation
 import PodlinkAPI
 import PodlinkClient
+import PodlinkTestSupport
 import Testing
 import Varlink
 
 /// Every io.podlink method through the real socket, with real containers: its success and its declared errors.
-@Suite("io.podlink end to end", .enabled(if: PodlinkdFixture.available))
+@Suite("io.podlink end to end", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"))
 struct ContainerAPITests {
     func withService(_ body: (IoPodlinkClient, PodlinkdFixture) async throws -> Void) async throws {
         let fixture = try await PodlinkdFixture()
@@ -266,7 +267,7 @@ struct ContainerAPITests {
     }
 }
 
-@Suite("io.podlink streams", .enabled(if: PodlinkdFixture.available))
+@Suite("io.podlink streams", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"))
 struct StreamTests {
     @Test func logsAndEventsFollowWithMore() async throws {
         let fixture = try await PodlinkdFixture()

@@ -11,7 +11,9 @@ import Glibc
 
 /// Exec sessions under conmon through the real socket: attached bytes and exit codes, detached sessions that
 /// outlive the service, many at once, a terminal's size, the typed errors, and `podlink exec` at a real terminal.
-@Suite("Exec sessions", .enabled(if: PodlinkdFixture.available), .timeLimit(.minutes(3)))
+@Suite(
+    "Exec sessions", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"),
+    .timeLimit(.minutes(3)))
 struct ExecSessionTests {
     static func running(_ fixture: PodlinkdFixture, _ client: IoPodlinkClient) async throws -> String {
         let id = try await client.createContainer(create: .init(image: "test:latest", command: ["sleep", "1000"]))

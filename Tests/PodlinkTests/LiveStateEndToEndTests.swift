@@ -1,12 +1,15 @@
 import Foundation
 import PodlinkAPI
 import PodlinkClient
+import PodlinkTestSupport
 import Testing
 import Varlink
 
 /// Live container state through the real socket, with a service nothing else touches: exits seen as they happen,
 /// while no service runs, restart policies and waits for states.
-@Suite("Live state end to end", .enabled(if: PodlinkdFixture.available), .timeLimit(.minutes(3)))
+@Suite(
+    "Live state end to end", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"),
+    .timeLimit(.minutes(3)))
 struct LiveStateEndToEndTests {
     static var podlink: String { PodlinkdFixture.products + "/podlink" }
 

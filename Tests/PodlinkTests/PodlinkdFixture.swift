@@ -54,15 +54,19 @@ final class PodlinkdFixture: @unchecked Sendable {
 
     func start(arguments: [String] = [], socketMode: String? = nil) async throws {
         let address = "unix:\(socket)" + (socketMode.map { ";mode=\($0)" } ?? "")
+        // The service says READY=1 on its notify socket once it listens: the test waits for that, not a poll.
+        let notify = try NotifySocket(path: directory + "/notify")
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.path
         process = try ChildProcess(
             Self.podlinkd,
             arguments: [
                 "--address", address, "--timeout", "0", "--config", "/nonexistent", "--registry",
                 directory + "/registry",
             ] + storageArguments + arguments,
-            output: directory + "/log")
-        guard await Self.waitForSocket(socket) else {
-            throw Failure(description: "podlinkd did not listen (\(process?.summary ?? "")): \(self.log)")
+            environment: environment, output: directory + "/log")
+        guard await notify.wait() else {
+            throw Failure(description: "podlinkd did not become ready (\(process?.summary ?? "")): \(self.log)")
         }
     }
 
@@ -73,14 +77,6 @@ final class PodlinkdFixture: @unchecked Sendable {
         guard let process, process.isRunning else { return }
         process.terminate()
         await process.wait()
-    }
-
-    /// Runs blocking work on a thread of its own: the cooperative pool has as many threads as cores (two here),
-    /// and tests running in parallel must not block it.
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: work()) }.start()
-        }
     }
 
     /// Stops the service and removes every container and the storage.
@@ -136,46 +132,20 @@ final class PodlinkdFixture: @unchecked Sendable {
         }
     }
 
-    struct Result: CustomStringConvertible {
-        var status: Int32
-        var output: String
-        var error: String
-        var description: String { "status \(status)\n\(output)\(error)" }
-    }
+    typealias Result = CommandResult
 
     /// Runs a command to completion, off the cooperative pool.
     @discardableResult
     static func run(_ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil) async -> Result
     {
-        await offPool { runBlocking(arguments, timeout: timeout, environment: environment) }
+        await ChildProcess.run(arguments, timeout: timeout, environment: environment, scratch: root)
     }
 
     /// Runs a command to completion (output through files, so no pipe fills up), blocking the calling thread.
     @discardableResult
     static func runBlocking(
         _ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil
-    )
-        -> Result
-    {
-        let directory = root + "/podlink-run-\(UUID().uuidString.prefix(8))"
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process: ChildProcess
-        do {
-            process = try ChildProcess(
-                "/usr/bin/env", arguments: arguments, environment: environment, output: directory + "/out",
-                error: directory + "/err")
-        } catch {
-            return Result(status: -1, output: "", error: "\(error)")
-        }
-        var status = process.waitBlocking(timeout: timeout)
-        if status == nil {
-            process.terminate(SIGKILL)
-            status = process.waitBlocking(timeout: 30)
-        }
-        return Result(
-            status: status ?? -1,
-            output: (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? "",
-            error: (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? "")
+    ) -> Result {
+        ChildProcess.runBlocking(arguments, timeout: timeout, environment: environment, scratch: root)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PodlinkAPI
 import PodlinkClient
+import PodlinkTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,7 +9,9 @@ import Glibc
 #endif
 
 /// podlinkd's own surface: who may call, which listeners it accepts, which configuration it trusts.
-@Suite("Security end to end", .enabled(if: PodlinkdFixture.available), .timeLimit(.minutes(3)))
+@Suite(
+    "Security end to end", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"),
+    .timeLimit(.minutes(3)))
 struct SecurityEndToEndTests {
     /// Makes `count` connections, one GetVersion call on each; prints how many were answered with a version.
     static let caller = """

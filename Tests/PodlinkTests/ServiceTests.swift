@@ -11,7 +11,7 @@ import Glibc
 
 /// podlinkd as a service: permissions, idle exit, socket activation, bridge, introspection, and containers that
 /// outlive it.
-@Suite("podlinkd as a service", .enabled(if: PodlinkdFixture.available))
+@Suite("podlinkd as a service", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"))
 struct ServiceTests {
     /// A call made as `nobody` with Debian's own python (no varlink package needed).
     static let rawCall = """
@@ -51,13 +51,17 @@ struct ServiceTests {
 
     /// Starts podlinkd on `socket` with a registry directory of its own and waits for it to listen.
     static func startOwn(socket: String, directory: String, arguments: [String] = []) async throws -> ChildProcess {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let notify = try NotifySocket(path: directory + "/notify")
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = notify.path
         let process = try ChildProcess(
             PodlinkdFixture.podlinkd,
             arguments: [
                 "--address", "unix:\(socket)", "--timeout", "0", "--config", "/nonexistent", "--storage-root",
                 directory + "/storage", "--run-root", directory + "/run", "--registry", directory + "/registry",
-            ] + arguments)
-        #expect(await PodlinkdFixture.waitForSocket(socket))
+            ] + arguments, environment: environment)
+        #expect(await notify.wait())
         return process
     }
 
@@ -113,24 +117,25 @@ struct ServiceTests {
         #expect(fixture.process?.isRunning == true, "exited while a connection was open")
         #expect(try await client.getVersion().remoteApiVersion == IoPodlink.apiVersion)
         await connection.close()
-        let deadline = Date().addingTimeInterval(10)
-        while fixture.process?.isRunning == true && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(fixture.process?.isRunning == false, "did not exit when idle")
-        #expect(fixture.process?.status == 0)
+        let status = await fixture.process?.wait(timeout: 10)
+        #expect(status == 0, "did not exit when idle")
         await fixture.tearDown()
     }
 
     @Test func containersOutliveTheServiceAndTheNextOneSeesTheirExit() async throws {
         let fixture = try await PodlinkdFixture()
+        var pid: Int32 = 0
         do {
             let (client, connection) = try await fixture.clientWithImage()
             _ = try await client.createContainer(
                 create: .init(image: "test:latest", name: "survivor", command: ["sh", "-c", "sleep 2; exit 7"]))
             _ = try await client.startContainer(name: "survivor")
+            pid = Int32(try await client.inspectContainer(name: "survivor").container.state.pid)
             await connection.close()
         }
         await fixture.stop()
-        try await Task.sleep(for: .seconds(3))
+        // The container ends while no service runs.
+        #expect(await ChildProcess.waitForEnd(of: pid, timeout: 30))
         try await fixture.start()
         let (client, connection) = try await fixture.connect()
         #expect(try await client.waitContainer(name: "survivor").exitcode == 7)
@@ -140,7 +145,10 @@ struct ServiceTests {
         await fixture.tearDown()
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate")))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate"),
+            "needs systemd-socket-activate"))
     func socketActivatedLikeTheSystemdUnit() async throws {
         let fixture = try await PodlinkdFixture()
         await fixture.stop()
@@ -154,9 +162,7 @@ struct ServiceTests {
         let (client, connection) = try await Podlink.connect(.address("unix:\(socket)"))
         #expect(try await client.getVersion().runtime == "runc")
         await connection.close()
-        let deadline = Date().addingTimeInterval(10)
-        while activator.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!activator.isRunning, "the activated service did not exit when idle")
+        #expect(await activator.wait(timeout: 10) != nil, "the activated service did not exit when idle")
         await fixture.tearDown()
     }
 
@@ -174,7 +180,10 @@ struct ServiceTests {
         await fixture.tearDown()
     }
 
-    @Test(.enabled(if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0))
+    @Test(
+        .enabled(
+            if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0,
+            "needs python3 with the varlink package"))
     func genericToolsIntrospectTheService() async throws {
         let fixture = try await PodlinkdFixture()
         let info = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(fixture.socket)"])

@@ -109,4 +109,26 @@ public final class ChildProcess: Sendable {
         ended.signal()
         return status
     }
+
+    /// Waits, on a thread of its own, at most `timeout` seconds for it to end; its status, or nil on timeout.
+    public func wait(timeout: Double) async -> Int32? {
+        await withCheckedContinuation { continuation in
+            Thread { [self] in continuation.resume(returning: waitBlocking(timeout: timeout)) }.start()
+        }
+    }
+
+    /// Waits, on a thread of its own, at most `timeout` seconds for any process `pid` (not only a child) to end,
+    /// through a pidfd; whether it ended (a pid that is already gone counts).
+    public static func waitForEnd(of pid: Int32, timeout: Double) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let pidfd = cspawn_pidfd_open(pid)
+                guard pidfd >= 0 else { return continuation.resume(returning: pidfd == -ESRCH) }
+                defer { close(pidfd) }
+                var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+                continuation.resume(returning: poll(&entry, 1, Int32(timeout * 1000)) > 0)
+            }
+            .start()
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VarlinkIDL
 
@@ -101,8 +102,13 @@ struct InvalidInterfaceTests {
         #expect(diagnostics.filter { $0.severity == .error }.count == 3)
     }
 
+    /// Random text from a seeded generator: `PODLINK_TEST_SEED=N` replays a run, whose seed is printed first (a
+    /// crash ends the process before any test report).
     @Test func garbageNeverCrashes() {
-        var generator = SystemRandomNumberGenerator()
+        let seed =
+            ProcessInfo.processInfo.environment["PODLINK_TEST_SEED"].flatMap(UInt64.init) ?? .random(in: 0...(.max))
+        print("garbageNeverCrashes: PODLINK_TEST_SEED=\(seed)")
+        var generator = SplitMix64(seed: seed)
         let alphabet = Array("interface org.x method type error A B a b ( ) : , ? [ ] string int -> # \n\r\t é".utf8)
         for _ in 0..<2000 {
             let length = Int.random(in: 0..<80, using: &generator)
@@ -129,5 +135,20 @@ struct InvalidInterfaceTests {
                 "<input>:3:9: warning: field name 'Field' starts with an uppercase letter; Go's varlink rejects it"))
         let digits = InterfaceParser.check("interface org1.x\nmethod A() -> ()").diagnostics.map(\.message)
         #expect(digits == ["the first part of interface name 'org1.x' has digits or '-'; python's varlink rejects it"])
+    }
+}
+
+/// SplitMix64: a small generator whose whole sequence follows from its seed, so a failing run can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

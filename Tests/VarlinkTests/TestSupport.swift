@@ -10,9 +10,11 @@ import Glibc
 
 /// Paths, processes and raw sockets for the runtime's tests.
 enum TestSupport {
-    /// A new directory under the test storage root (`/dev/shm` by default).
+    /// The test storage root: the runner's own directory, `/dev/shm` without one.
+    static let root = ProcessInfo.processInfo.environment["PODLINK_TEST_TMP"] ?? "/dev/shm"
+
+    /// A new directory under the test storage root.
     static func temporaryDirectory() -> String {
-        let root = ProcessInfo.processInfo.environment["PODLINK_TEST_TMP"] ?? "/dev/shm"
         let path = "\(root)/varlink-test-\(UUID().uuidString.prefix(12))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
@@ -36,50 +38,20 @@ enum TestSupport {
         runBlocking(["python3", "-c", "import varlink"], timeout: 20).status == 0
     }
 
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
+    typealias Result = CommandResult
 
     /// Runs a command to completion (killed after `timeout` seconds), off the cooperative thread pool.
     @discardableResult
     static func run(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil) async -> Result {
-        await withCheckedContinuation { continuation in
-            Thread {
-                continuation.resume(returning: runBlocking(arguments, timeout: timeout, environment: environment))
-            }
-            .start()
-        }
+        await ChildProcess.run(arguments, timeout: timeout, environment: environment, scratch: root)
     }
 
     /// Runs a command to completion (killed after `timeout` seconds), blocking the calling thread.
     @discardableResult
     static func runBlocking(
         _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil
-    )
-        -> Result
-    {
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let outputPath = directory + "/stdout"
-        let errorPath = directory + "/stderr"
-        let process: ChildProcess
-        do {
-            process = try ChildProcess(
-                "/usr/bin/env", arguments: arguments, environment: environment, output: outputPath, error: errorPath)
-        } catch {
-            return Result(status: -1, output: "", error: "\(error)")
-        }
-        var status = process.waitBlocking(timeout: timeout)
-        if status == nil {
-            process.terminate(SIGKILL)
-            status = process.waitBlocking(timeout: 30)
-        }
-        return Result(
-            status: status ?? -1,
-            output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
-            error: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+    ) -> Result {
+        ChildProcess.runBlocking(arguments, timeout: timeout, environment: environment, scratch: root)
     }
 
     /// Starts a long-running process; the caller stops it.

@@ -181,7 +181,10 @@ struct TransportTests {
         await server.stop()
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: TestSupport.certificationBinary)))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: TestSupport.certificationBinary),
+            "needs the certification service built"))
     func aThousandConnectionsOpenAndCloseWithoutLeaks() async throws {
         // A server process of its own, so that its descriptors can be counted alone.
         let path = TestSupport.temporaryDirectory() + "/socket"

@@ -9,8 +9,10 @@
 #include <sys/inotify.h>
 #include <sys/file.h>
 
-/// Spawns `path` with `argv` and `envp`; the child gets `fd_from[i]` as `fd_to[i]` and no other fd >= 3
-/// besides those; it starts in `directory` when not NULL. Returns 0 and sets *pid, or an errno value.
+/// Spawns `path` with `argv` and `envp`, every signal unblocked and at its default, in a new session when
+/// `new_session`, in `directory` when not NULL. The child gets `fd_from[i]` as `fd_to[i]` (any numbers, in any
+/// order; a source of -1 leaves 0-2 inherited and closes a higher target) and no other fd >= 3. Returns 0 and sets
+/// *pid, or an errno value.
 int cspawn_spawn(const char *path, char *const argv[], char *const envp[], const int *fd_from, const int *fd_to,
                  size_t nfds, int new_session, const char *directory, pid_t *pid);
 
@@ -27,9 +29,6 @@ int cspawn_pipe(int fds[2]);
 
 /// Makes the calling process a child subreaper. Returns 0 or an errno value.
 int cspawn_set_subreaper(void);
-
-/// Sets close-on-exec on every fd >= `lowfd` of this process.
-void cspawn_cloexec_from(int lowfd);
 
 /// A pidfd for `pid` (close-on-exec), or -errno.
 int cspawn_pidfd_open(pid_t pid);

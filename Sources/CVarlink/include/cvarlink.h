@@ -25,22 +25,11 @@ int cvarlink_connect_abstract(const char *name);
 /// A listening unix socket bound to path with permissions mode (replacing a stale socket file); fd or -errno.
 int cvarlink_listen_unix(const char *path, int mode, int group, int backlog);
 
-/// The credentials of a unix socket's peer; returns 0 or -errno.
-int cvarlink_peer_credentials(int fd, int32_t *pid, uint32_t *uid, uint32_t *gid);
-
-/// Spawns path with argv and envp. Child fd i (0 <= i < count) is a dup of fds[i] (-1: left closed, except 0-2
-/// which are then inherited); every other fd is closed. Returns the pid or -errno.
-pid_t cvarlink_spawn(const char *path, char *const argv[], char *const envp[], const int *fds, int count,
-                     int new_session);
-
-#endif
-
 /// Spawns path for socket activation: listen_fd becomes fd 3 and the environment gets LISTEN_FDS=1,
 /// LISTEN_FDNAMES=varlink and LISTEN_PID=<the child's pid> besides envp. Returns the pid or -errno.
 pid_t cvarlink_spawn_activated(const char *path, char *const argv[], char *const envp[], int listen_fd);
 
-/// Whether the process is a child subreaper now (sets it when on != 0).
-int cvarlink_set_subreaper(int on);
-
 /// pipe2(fds, O_CLOEXEC); returns 0 or -errno.
 int cvarlink_pipe(int fds[2]);
+
+#endif

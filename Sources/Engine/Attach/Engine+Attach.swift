@@ -17,15 +17,6 @@ extension Engine {
         try await follow(try await attachSession(reference, start: true, stdin: stdin != nil), stdin: stdin, output)
     }
 
-    /// Attaches to a running container's output until it exits; returns its exit code.
-    public func attach(
-        _ reference: String, output: @escaping @Sendable (LogStream, [UInt8]) -> Void
-    )
-        async throws(EngineError) -> Int32
-    {
-        try await follow(try await attachSession(reference, start: false), stdin: nil, output)
-    }
-
     /// Feeds `stdin` (then ends it) and hands the output to `output` until it ends; the exit code.
     private func follow(
         _ session: AttachSession, stdin: [UInt8]?, _ output: @escaping @Sendable (LogStream, [UInt8]) -> Void

@@ -110,7 +110,7 @@ extension Engine {
             if record.config.network == .none {
                 // runc restores into an empty network namespace of its own, loopback down: bring it up again.
                 let pid = String(record.state.pid)
-                let output = try await ChildProcesses.shared.run(
+                let output = try await ProcessRunner.run(
                     "/usr/bin/nsenter",
                     ["/usr/bin/nsenter", "-t", pid, "-n", "/usr/sbin/ip", "link", "set", "lo", "up"],
                     timeout: .seconds(10))

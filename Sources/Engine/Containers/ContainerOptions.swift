@@ -70,10 +70,10 @@ public struct ContainerCreateOptions: Sendable, Hashable {
     public var mounts: [BindMount]
     /// Memory, pids and CPU limits.
     public var limits: ResourceLimits
-    /// Signal that Stop sends first; the image's or SIGTERM when nil.
-    public var stopSignal: Int32?
-    /// Seconds Stop waits before SIGKILL; 10 when nil.
-    public var stopTimeout: UInt32?
+    /// Signal that Stop sends first (1 to 64); the image's or SIGTERM when nil.
+    public var stopSignal: Int?
+    /// Seconds Stop waits before SIGKILL (0 to a day); 10 when nil.
+    public var stopTimeout: Int?
     /// Whether the root filesystem is read-only.
     public var readOnlyRootfs: Bool
     /// Containers (names or ids) that must run before this one starts.
@@ -91,7 +91,7 @@ public struct ContainerCreateOptions: Sendable, Hashable {
         environment: [String] = [], workingDirectory: String? = nil, user: String? = nil,
         labels: [String: String] = [:], hostname: String? = nil, tty: Bool = false, stdin: Bool = false,
         network: NetworkMode = .none, mounts: [BindMount] = [], limits: ResourceLimits = ResourceLimits(),
-        stopSignal: Int32? = nil, stopTimeout: UInt32? = nil, readOnlyRootfs: Bool = false,
+        stopSignal: Int? = nil, stopTimeout: Int? = nil, readOnlyRootfs: Bool = false,
         dependencies: [String] = [], restartPolicy: String? = nil, seccompProfile: String? = nil,
         noNewPrivileges: Bool = false
     ) {

@@ -1,5 +1,6 @@
 internal import FoundationEssentials
 internal import Glibc
+internal import PodlinkShared
 
 extension Engine {
     /// Validates a container name: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, at most 253 characters.
@@ -20,17 +21,6 @@ extension Engine {
         "babbage", "curie", "darwin", "euler", "fermi", "gauss", "hopper", "kepler", "lovelace", "newton", "noether",
         "pascal", "ramanujan", "shannon", "tesla", "turing", "volta", "wright", "yalow", "zuse",
     ]
-
-    /// Parses a signal name (`SIGTERM`, `TERM`) or number.
-    public static func signalNumber(_ text: String) -> Int32? {
-        if let number = Int32(text) { return number }
-        let names: [String: Int32] = [
-            "HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
-            "CHLD": 17, "CONT": 18, "STOP": 19, "WINCH": 28,
-        ]
-        let upper = text.uppercased()
-        return names[upper.hasPrefix("SIG") ? String(upper.dropFirst(3)) : upper]
-    }
 
     /// Creates a container from an image (state `configured`); returns its id.
     public func createContainer(_ options: ContainerCreateOptions) async throws(EngineError) -> String {
@@ -69,9 +59,14 @@ extension Engine {
         }
         var dependencies: [String] = []
         for dependency in options.dependencies { dependencies.append(try store.container(dependency).config.id) }
-        if let timeout = options.stopTimeout, timeout > 86_400 {
-            throw .invalidArgument("stopTimeout", "\(timeout) s is more than a day")
+        let stopTimeout = try Checked.timeout(options.stopTimeout, argument: "stop_timeout")
+        let stopSignal = try options.stopSignal.map { (number) throws(EngineError) in
+            try Checked.signal(number, argument: "stop_signal")
         }
+        let limits = ResourceLimits(
+            memoryBytes: try Checked.nonNegative(options.limits.memoryBytes, argument: "memory"),
+            pids: try Checked.nonNegative(options.limits.pids, argument: "pids"),
+            cpus: try Checked.cpus(options.limits.cpus))
         let id = Identifier.random()
         var labels = image.config.labels ?? [:]
         labels.merge(options.labels) { $1 }
@@ -80,9 +75,9 @@ extension Engine {
             environment: environment, workingDirectory: options.workingDirectory ?? image.config.workingDir ?? "/",
             user: options.user ?? image.config.user ?? "", labels: labels,
             hostname: options.hostname ?? String(id.prefix(12)), tty: options.tty, stdin: options.stdin,
-            network: options.network, mounts: options.mounts, limits: options.limits,
-            stopSignal: options.stopSignal ?? image.config.stopSignal.flatMap(Self.signalNumber) ?? SIGTERM,
-            stopTimeout: options.stopTimeout ?? 10, readOnlyRootfs: options.readOnlyRootfs,
+            network: options.network, mounts: options.mounts, limits: limits,
+            stopSignal: stopSignal ?? image.config.stopSignal.flatMap(Signals.number).map(Int32.init) ?? SIGTERM,
+            stopTimeout: stopTimeout ?? 10, readOnlyRootfs: options.readOnlyRootfs,
             dependencies: dependencies, createdAt: Date(),
             restartPolicy: try options.restartPolicy.map { (text) throws(EngineError) in
                 try RestartPolicy(parsing: text)
@@ -118,6 +113,23 @@ extension Engine {
         }
     }
 
+    /// The names of each image's containers, by image id (images without containers are absent).
+    public func containerNamesByImage() async throws(EngineError) -> [String: [String]] {
+        try store.containerNamesByImage()
+    }
+
+    /// Where each mounted container's root filesystem is mounted, by container id.
+    public func containerMounts() async throws(EngineError) -> [String: String] {
+        var mounts: [String: String] = [:]
+        for record in try store.allContainers() where !record.state.mountPoint.isEmpty {
+            mounts[record.config.id] = record.state.mountPoint
+        }
+        return mounts
+    }
+
+    /// The machine the engine runs on.
+    public var host: HostInfo { HostInfo.current() }
+
     /// Everything about one container, from the store.
     public func inspectContainer(_ reference: String) async throws(EngineError) -> ContainerInspect {
         let record = live(try store.container(reference))
@@ -127,7 +139,7 @@ extension Engine {
         }
         return ContainerInspect(
             config: record.config, state: record.state, logPath: paths(record.config.id).log,
-            bundlePath: paths(record.config.id).bundle, runtime: options.runtimeName, dependencyNames: names,
+            bundlePath: paths(record.config.id).bundle, runtime: runtime.name, dependencyNames: names,
             execSessions: try liveExecSessions(of: record.config.id))
     }
 
@@ -155,8 +167,8 @@ extension Engine {
                 guard force else { throw .invalidState(record.state.status, "remove", container: record.config.name) }
             }
             if record.state.status == .running || record.state.status == .paused || record.state.status == .created {
-                try? await runc.kill(id, signal: SIGKILL, all: true)
-                if record.state.status == .paused { try? await runc.resume(id) }
+                try? await runtime.kill(id, signal: SIGKILL, all: true)
+                if record.state.status == .paused { try? await runtime.resume(id) }
                 if record.state.status != .created { _ = await exits.wait(id, timeout: .seconds(10)) }
             }
             record.state.status = .removing

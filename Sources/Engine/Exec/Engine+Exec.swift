@@ -45,7 +45,7 @@ extension Engine {
         arguments += [config.id] + exec.command
         // runc's own failure (exit 255, its words on stderr) is held back and rewritten; the process's stderr is not.
         let runcError = ExecOutput()
-        let status = try await ChildProcesses.shared.run(
+        let status = try await ProcessRunner.run(
             runc.path, [runc.path, "--root", runc.root] + arguments, stdin: exec.stdin
         ) { stream, bytes in
             if stream == 2, Self.looksLikeRuncError(bytes) || runcError.hasStderr {

@@ -63,7 +63,7 @@ extension Engine {
         let attachReader = attachPipe[0]
         var byte: UInt8 = 0
         guard write(startWriter, &byte, 1) == 1 else { throw .runtimeError("conmon did not start (start pipe)") }
-        let ready = try await Self.readMessage(attachReader, what: "the exec session's attach socket")
+        let ready = try await ConmonMessage.read(attachReader, what: "the exec session's attach socket")
         guard ready.data == 0 else {
             throw .runtimeError(Runc.message(ready.message ?? "conmon could not set up the exec session"))
         }
@@ -77,7 +77,7 @@ extension Engine {
                 containerID: config.id, tty: session.tty, acceptsInput: session.stdin, socket: socket)
         }
         guard write(startWriter, &byte, 1) == 1 else { throw .runtimeError("conmon went away before the exec") }
-        let started = try await Self.readMessage(syncReader, what: "the exec session's process")
+        let started = try await ConmonMessage.read(syncReader, what: "the exec session's process")
         if options.subreaper, let real = Int32(FileSystem.readText(directory + "/conmon.pid")?.filter(\.isNumber) ?? "")
         {
             ChildProcesses.shared.adopt(real)

@@ -98,10 +98,10 @@ extension Engine {
         if let code = session.exitCode, session.state == .exited { return code }
         guard session.state == .running else { throw .execSessionInvalidState(id, session.state, "wait for") }
         let directory = execDirectory(id)
-        let watcher = try FileWatcher(paths: [directory + "/exit"], mask: UInt32(IN_CLOSE_WRITE | IN_MOVED_TO))
+        let watcher = try InotifyMonitor.subscribe([directory + "/exit"], mask: UInt32(IN_CLOSE_WRITE | IN_MOVED_TO))
         let conmonPID = Int32(FileSystem.readText(directory + "/conmon.pid")?.filter(\.isNumber) ?? "") ?? 0
         let conmon = ProcessEndWatch(pid: conmonPID) { watcher.poke() }
-        var changes = watcher.changes.makeAsyncIterator()
+        var changes = watcher.events.makeAsyncIterator()
         while true {
             if let code = execExitCode(session) { return try recordExecExit(id, code: code) }
             // conmon writes the exit file before it exits: gone without one, there will be none.

@@ -2,6 +2,7 @@ internal import CArchive
 internal import CSpawn
 internal import FoundationEssentials
 internal import Glibc
+internal import SystemPackage
 
 /// Small file-system helpers over the C library, throwing ``EngineError``.
 enum FileSystem {
@@ -9,7 +10,7 @@ enum FileSystem {
     static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(EngineError) {
         if mkdir(path, mode) == 0 || errno == EEXIST { return }
         guard errno == ENOENT else { throw .system("mkdir \(path)", errno) }
-        let parent = NSStringPath(path).parent
+        let parent = parent(of: path)
         if !parent.isEmpty && parent != path { try makeDirectories(parent, mode: mode) }
         if mkdir(path, mode) != 0 && errno != EEXIST { throw .system("mkdir \(path)", errno) }
     }
@@ -18,7 +19,7 @@ enum FileSystem {
     /// parents (0755) when missing, and tightening one that exists with a looser mode. Refuses a symbolic link or
     /// a directory someone else owns.
     static func makePrivateDirectory(_ path: String) throws(EngineError) {
-        let parent = NSStringPath(path).parent
+        let parent = parent(of: path)
         if !parent.isEmpty && parent != path { try makeDirectories(parent) }
         if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .system("mkdir \(path)", errno) }
         var info = stat()
@@ -44,27 +45,12 @@ enum FileSystem {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Writes `bytes` to `path` through a temporary file and a rename.
-    static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(EngineError) {
-        let temporary = path + ".tmp\(getpid())"
-        try write(temporary, bytes, mode: mode)
-        guard rename(temporary, path) == 0 else { throw .system("rename \(path)", errno) }
-    }
-
     /// Writes `bytes` to `path`, replacing it; the file gets `mode` even when it existed.
     static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(EngineError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else { throw .system("open \(path)", errno) }
-        defer { close(fd) }
-        guard fchmod(fd, mode) == 0 else { throw .system("chmod \(path)", errno) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system("write \(path)", errno)
-            }
-            offset += n
+        try withOpenFile(path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode: mode) {
+            (file) throws(EngineError) in
+            guard fchmod(file.rawValue, mode) == 0 else { throw .system("chmod \(path)", errno) }
+            try writeAll(file, bytes, path: path)
         }
     }
 
@@ -75,21 +61,7 @@ enum FileSystem {
 
     /// Reads the whole file at `path`.
     static func read(_ path: String) throws(EngineError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .system("open \(path)", errno) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system("read \(path)", errno)
-            }
-            if n == 0 { break }
-            result.append(contentsOf: buffer[0..<n])
-        }
-        return result
+        try withOpenFile(path) { (file) throws(EngineError) in try readAll(file, path: path) }
     }
 
     /// Reads a file as UTF-8 text, or nil when it cannot be read.
@@ -125,6 +97,12 @@ enum FileSystem {
         return 0
     }
 
+    /// `path` without its last component (`/` for a top-level entry, empty for a bare name).
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// The names in a directory (without `.` and `..`), or an empty list.
     static func list(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }
@@ -158,17 +136,5 @@ enum FileSystem {
             total += Int64(st.st_size)
         }
         return total
-    }
-}
-
-/// Path arithmetic on plain strings.
-struct NSStringPath {
-    let path: String
-    init(_ path: String) { self.path = path }
-
-    /// The path without its last component.
-    var parent: String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

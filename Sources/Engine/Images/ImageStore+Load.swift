@@ -158,8 +158,9 @@ extension ImageStore {
         let (diffID, _) = try LayerArchive.uncompressedDigest(of: copy)
         try ensureLayer(copy: copy, diffID: diffID, compressedDigest: nil)
         let created = Date().formatted(.iso8601)
+        let host = HostInfo.current()
         let imageConfig = OCIImageFormat.ImageConfig(
-            created: created, architecture: "amd64", os: "linux", config: config,
+            created: created, architecture: host.architecture, os: host.os, config: config,
             rootfs: OCIImageFormat.RootFS(type: "layers", diff_ids: [diffID]))
         let bytes: [UInt8]
         do {

@@ -1,5 +1,6 @@
 internal import FoundationEssentials
 internal import Glibc
+internal import SystemPackage
 
 /// Images and their layers on disk: each layer extracted once, by diff id, verified, shared by every image.
 final class ImageStore: Sendable {
@@ -62,31 +63,13 @@ final class ImageStore: Sendable {
         let target = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard target >= 0 else { throw .system("create \(copy)", errno) }
         var sha = SHA256Digest()
-        var buffer = [UInt8](repeating: 0, count: 1 << 18)
         do throws(EngineError) {
-            defer { close(target) }
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    throw EngineError.system("read \(relative)", errno)
-                }
-                if n == 0 { break }
-                let failure = buffer.withUnsafeBytes { bytes -> Int32 in
-                    let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<n])
-                    sha.update(chunk)
-                    var offset = 0
-                    while offset < n {
-                        let w = write(target, chunk.baseAddress! + offset, n - offset)
-                        if w < 0 {
-                            if errno == EINTR { continue }
-                            return errno
-                        }
-                        offset += w
-                    }
-                    return 0
-                }
-                if failure != 0 { throw EngineError.system("write \(copy)", failure) }
+            let output = FileDescriptor(rawValue: target)
+            defer { try? output.close() }
+            try FileSystem.readChunks(FileDescriptor(rawValue: source), size: 1 << 18, path: relative) {
+                (chunk) throws(EngineError) in
+                sha.update(chunk)
+                try FileSystem.writeAll(output, chunk, path: copy)
             }
             let actual = "sha256:" + sha.finalizeHex()
             if let digest, actual != digest {

@@ -41,9 +41,6 @@ enum OCIImageFormat {
         var Layers: [String]
     }
 
-    static let manifestTypes: Set<String> = [
-        "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
-    ]
     static let indexTypes: Set<String> = [
         "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
     ]

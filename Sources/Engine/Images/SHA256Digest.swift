@@ -1,28 +1,23 @@
-internal import CSpawn
-internal import Glibc
+internal import Crypto
+internal import SystemPackage
 
-/// Streaming SHA-256 over the C implementation in `CSpawn`.
+/// Streaming SHA-256 (swift-crypto's), with the `sha256:<hex>` spellings OCI digests use.
 struct SHA256Digest {
-    private var context = cspawn_sha256_ctx()
-
-    init() { cspawn_sha256_init(&context) }
+    private var hasher = SHA256()
 
     /// Adds bytes to the digest.
     mutating func update(_ buffer: UnsafeRawBufferPointer) {
-        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        cspawn_sha256_update(&context, base, buffer.count)
+        hasher.update(bufferPointer: buffer)
     }
 
     /// Adds bytes to the digest.
     mutating func update(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { update($0) }
+        hasher.update(data: bytes)
     }
 
     /// The digest as lowercase hex.
     mutating func finalizeHex() -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        digest.withUnsafeMutableBufferPointer { cspawn_sha256_final(&context, $0.baseAddress!) }
-        return Self.hex(digest)
+        Self.hex(Array(hasher.finalize()))
     }
 
     /// Lowercase hex of `bytes`.
@@ -46,20 +41,9 @@ struct SHA256Digest {
 
     /// `sha256:<hex>` of the file at `path`, read in 256 KiB blocks.
     static func digest(ofFile path: String) throws(EngineError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .system("open \(path)", errno) }
-        defer { close(fd) }
         var sha = SHA256Digest()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system("read \(path)", errno)
-            }
-            if n == 0 { break }
-            sha.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        try FileSystem.withOpenFile(path) { (file) throws(EngineError) in
+            try FileSystem.readChunks(file, size: 1 << 18) { sha.update($0) }
         }
         return "sha256:" + sha.finalizeHex()
     }

@@ -10,8 +10,12 @@ extension Engine {
 
     /// Creates the container in the runtime (state `created`). Allowed from configured, stopped or exited; a
     /// stopped or exited container is re-initialised.
-    public func initContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in try await initContainerLocked(&record) }
+    @discardableResult
+    public func initContainer(_ reference: String) async throws(EngineError) -> String {
+        try await locked(reference) { (record) throws(EngineError) -> String in
+            try await initContainerLocked(&record)
+            return record.config.id
+        }
     }
 
     func checkDependencies(_ record: ContainerRecord) async throws(EngineError) {
@@ -38,7 +42,7 @@ extension Engine {
             try await initLocked(&record)
         }
         do {
-            try await runc.start(record.config.id)
+            try await runtime.start(record.config.id)
         } catch {
             try? await cleanupLocked(&record)
             record.state.status = .configured
@@ -58,10 +62,12 @@ extension Engine {
 
     /// Starts the container, initialising it first when needed; refused, naming them, while dependencies are not
     /// running.
-    public func startContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
+    @discardableResult
+    public func startContainer(_ reference: String) async throws(EngineError) -> String {
+        try await locked(reference) { (record) throws(EngineError) -> String in
             try await syncLocked(&record)
             try await startLocked(&record)
+            return record.config.id
         }
     }
 
@@ -74,19 +80,19 @@ extension Engine {
         try store.saveState(record.config, record.state)
         switch record.state.status {
         case .created:
-            try await runc.kill(id, signal: SIGKILL, all: true)
+            try await runtime.kill(id, signal: SIGKILL, all: true)
             _ = await exits.wait(id, timeout: .seconds(10))
         default:
             let seconds = timeout ?? record.config.stopTimeout
             if seconds > 0 && record.state.status == .running {
-                try? await runc.kill(id, signal: record.config.stopSignal)
+                try? await runtime.kill(id, signal: record.config.stopSignal)
                 if await exits.wait(id, timeout: .seconds(Int(seconds))) == nil {
-                    try await runc.kill(id, signal: SIGKILL, all: true)
+                    try await runtime.kill(id, signal: SIGKILL, all: true)
                 }
             } else {
-                try await runc.kill(id, signal: SIGKILL, all: true)
+                try await runtime.kill(id, signal: SIGKILL, all: true)
                 // runc kill --all thaws a frozen cgroup itself; resume in case it did not.
-                if record.state.status == .paused { try? await runc.resume(id) }
+                if record.state.status == .paused { try? await runtime.resume(id) }
             }
             guard await exits.wait(id, timeout: .seconds(30)) != nil else {
                 throw .runtimeError("container \(record.config.name) did not exit after SIGKILL")
@@ -99,53 +105,70 @@ extension Engine {
 
     /// Stops the container: its stop signal, then SIGKILL after `timeout` seconds (its configured timeout when nil;
     /// 0 kills at once). A container that is not running fails with ``EngineError/Code/alreadyStopped``.
-    public func stopContainer(_ reference: String, timeout: UInt32? = nil) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in try await stopLocked(&record, timeout: timeout) }
+    @discardableResult
+    public func stopContainer(_ reference: String, timeout: Int? = nil) async throws(EngineError) -> String {
+        let timeout = try Checked.timeout(timeout)
+        return try await locked(reference) { (record) throws(EngineError) -> String in
+            try await stopLocked(&record, timeout: timeout)
+            return record.config.id
+        }
     }
 
     func killLocked(_ record: inout ContainerRecord, signal: Int32) async throws(EngineError) {
         try await syncLocked(&record)
         try ContainerLifecycle.check(.kill, from: record.state.status, container: record.config.name)
-        guard signal > 0 && signal < 65 else { throw .invalidArgument("signal", "\(signal) is not a signal") }
         // A caller's kill is a caller's stop for the restart policy, as Podman's and Docker's.
         record.state.stoppedByUser = true
         try store.saveState(record.config, record.state)
         let id = record.config.id
-        try await onLiveProcess(&record, .kill) { () throws(EngineError) in try await runc.kill(id, signal: signal) }
+        try await onLiveProcess(&record, .kill) { () throws(EngineError) in try await runtime.kill(id, signal: signal) }
         try store.saveState(record.config, record.state, event: .kill, attributes: ["signal": String(signal)])
     }
 
     /// Sends `signal` to the container's process; running containers only.
-    public func killContainer(_ reference: String, signal: Int32 = 9) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in try await killLocked(&record, signal: signal) }
+    @discardableResult
+    public func killContainer(_ reference: String, signal: Int = 9) async throws(EngineError) -> String {
+        let signal = try Checked.signal(signal)
+        return try await locked(reference) { (record) throws(EngineError) -> String in
+            try await killLocked(&record, signal: signal)
+            return record.config.id
+        }
     }
 
     func pauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         try await syncLocked(&record)
         try ContainerLifecycle.check(.pause, from: record.state.status, container: record.config.name)
         let id = record.config.id
-        try await onLiveProcess(&record, .pause) { () throws(EngineError) in try await runc.pause(id) }
+        try await onLiveProcess(&record, .pause) { () throws(EngineError) in try await runtime.pause(id) }
         record.state.status = ContainerLifecycle.next(after: .pause, from: record.state.status)
         try store.saveState(record.config, record.state, event: .pause)
     }
 
     /// Freezes every process of a running container (cgroup freezer).
-    public func pauseContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in try await pauseLocked(&record) }
+    @discardableResult
+    public func pauseContainer(_ reference: String) async throws(EngineError) -> String {
+        try await locked(reference) { (record) throws(EngineError) -> String in
+            try await pauseLocked(&record)
+            return record.config.id
+        }
     }
 
     func unpauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
         try await syncLocked(&record)
         try ContainerLifecycle.check(.unpause, from: record.state.status, container: record.config.name)
         let id = record.config.id
-        try await onLiveProcess(&record, .unpause) { () throws(EngineError) in try await runc.resume(id) }
+        try await onLiveProcess(&record, .unpause) { () throws(EngineError) in try await runtime.resume(id) }
         record.state.status = ContainerLifecycle.next(after: .unpause, from: record.state.status)
         try store.saveState(record.config, record.state, event: .unpause)
     }
 
     /// Thaws a paused container.
-    public func unpauseContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in try await unpauseLocked(&record) }
+    @discardableResult
+    public func unpauseContainer(_ reference: String) async throws(EngineError) -> String {
+        try await locked(reference) { (record) throws(EngineError) -> String in
+            try await unpauseLocked(&record)
+            return record.config.id
+        }
     }
 
     func restartLocked(_ record: inout ContainerRecord, timeout: UInt32?) async throws(EngineError) {
@@ -159,8 +182,12 @@ extension Engine {
 
     /// Stops (with `timeout`) a running container and starts it again; starts one that is not running. Refused for
     /// a paused container.
-    public func restartContainer(_ reference: String, timeout: UInt32? = nil) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in try await restartLocked(&record, timeout: timeout)
+    @discardableResult
+    public func restartContainer(_ reference: String, timeout: Int? = nil) async throws(EngineError) -> String {
+        let timeout = try Checked.timeout(timeout)
+        return try await locked(reference) { (record) throws(EngineError) -> String in
+            try await restartLocked(&record, timeout: timeout)
+            return record.config.id
         }
     }
 
@@ -175,8 +202,9 @@ extension Engine {
 
     /// Cleans up a container that no longer runs: deletes it from the runtime, unmounts its root filesystem,
     /// removes its cgroups. Refused while it runs, is paused, or has exec sessions.
-    public func cleanupContainer(_ reference: String) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
+    @discardableResult
+    public func cleanupContainer(_ reference: String) async throws(EngineError) -> String {
+        try await locked(reference) { (record) throws(EngineError) -> String in
             try await syncLocked(&record)
             try ContainerLifecycle.check(.cleanup, from: record.state.status, container: record.config.name)
             guard try liveExecSessions(of: record.config.id).filter(\.running).isEmpty else {
@@ -186,6 +214,7 @@ extension Engine {
             try await cleanupLocked(&record)
             if record.state.status == .created { record.state.status = .configured }
             try store.saveState(record.config, record.state, event: .cleanup)
+            return record.config.id
         }
     }
 }

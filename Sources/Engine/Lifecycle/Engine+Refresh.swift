@@ -14,7 +14,7 @@ extension Engine {
                 guard var record = try? store.container(record.config.id) else { return }
                 let previous = record.state.status
                 // A container the runtime still holds survived (no reboot happened for it): leave it alone.
-                if record.state.inRuntime, (try? await runc.state(record.config.id)) ?? nil != nil { return }
+                if record.state.inRuntime, (try? await runtime.state(record.config.id)) ?? nil != nil { return }
                 record.state.pid = 0
                 record.state.conmonPID = 0
                 record.state.inRuntime = false

@@ -1,6 +1,7 @@
 internal import CArchive
 internal import FoundationEssentials
 internal import Glibc
+internal import SystemPackage
 
 extension Engine {
     /// The container's log lines as they are written: the existing ones matching `options` first, then new ones,
@@ -10,6 +11,7 @@ extension Engine {
     )
         async throws(EngineError) -> AsyncThrowingStream<LogLine, any Error>
     {
+        try options.check()
         let record = try store.container(reference)
         let id = record.config.id
         let path = paths(id).log
@@ -17,7 +19,7 @@ extension Engine {
         if !FileSystem.exists(path) { try FileSystem.write(path, [], mode: 0o600) }
         // The bundle directory shows log writes, the exit directory the exit file. conmon writes the exit file
         // before it has drained the container's output into the log: the stream ends when conmon has ended too.
-        let watcher = try FileWatcher(paths: [paths(id).bundle, exitDirectory])
+        let watcher = try InotifyMonitor.subscribe([paths(id).bundle, exitDirectory], mask: InotifyMonitor.changes)
         let conmonPID = Int32(FileSystem.readText(paths(id).conmonPidFile)?.filter(\.isNumber) ?? "") ?? 0
         let exits = self.exits
         let (stream, continuation) = AsyncThrowingStream<LogLine, any Error>.makeStream()
@@ -30,7 +32,7 @@ extension Engine {
                 pending.removeFirst(lastNewline + 1)
                 for line in options.select(LogLine.parse(complete)) { continuation.yield(line) }
             }
-            var changes = watcher.changes.makeAsyncIterator()
+            var changes = watcher.events.makeAsyncIterator()
             var conmon: ProcessEndWatch?
             while !Task.isCancelled {
                 let exited = exits.exitCode(id) != nil
@@ -68,14 +70,14 @@ extension Engine {
     {
         let store = self.store
         if !FileSystem.exists(store.eventsBell) { try FileSystem.write(store.eventsBell, [0x2a]) }
-        let watcher = try FileWatcher(paths: [store.eventsBell])
+        let watcher = try InotifyMonitor.subscribe([store.eventsBell], mask: InotifyMonitor.changes)
         let newest = try store.lastEventSequence()
         let existing = try store.events(filter).filter { $0.sequence <= newest }
         let (stream, continuation) = AsyncThrowingStream<EngineEvent, any Error>.makeStream()
         let task = Task {
             var last = newest
             for event in existing { continuation.yield(event) }
-            var changes = watcher.changes.makeAsyncIterator()
+            var changes = watcher.events.makeAsyncIterator()
             while !Task.isCancelled {
                 guard await changes.next() != nil else { break }
                 do {
@@ -107,14 +109,17 @@ extension FileSystem {
     static func readFrom(_ path: String, offset: inout Int) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
-        defer { close(fd) }
+        let file = FileDescriptor(rawValue: fd)
+        defer { try? file.close() }
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
-            if n <= 0 { break }
-            result += buffer[0..<n]
-            offset += n
+        while let count = try? buffer.withUnsafeMutableBytes({
+            try file.read(fromAbsoluteOffset: Int64(offset), into: $0)
+        }),
+            count > 0
+        {
+            result += buffer[0..<count]
+            offset += count
         }
         return result
     }

@@ -117,6 +117,11 @@ public struct LogOptions: Sendable, Hashable {
         self.streams = streams
     }
 
+    /// Fails for a negative `tail`.
+    func check() throws(EngineError) {
+        if let tail, tail < 0 { throw .invalidArgument("tail", "must not be negative") }
+    }
+
     /// The lines these options select: of the streams asked for, since and until the times, the last `tail`.
     func select(_ lines: [LogLine]) -> [LogLine] {
         var selected = lines.filter { line in

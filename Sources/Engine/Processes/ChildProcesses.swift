@@ -53,9 +53,11 @@ final class ChildProcesses: Sendable {
         _ = cspawn_set_subreaper()
     }
 
-    private func watch(_ pid: pid_t, adopted: Bool) {
+    /// Watches `pid` through a pidfd; false when none could be opened.
+    @discardableResult
+    private func watch(_ pid: pid_t, adopted: Bool) -> Bool {
         let pidfd = cspawn_pidfd_open(pid)
-        guard pidfd >= 0 else { return }
+        guard pidfd >= 0 else { return false }
         state.withLock { state in
             state.watched[pidfd] = Watched(pid: pid, adopted: adopted)
             if !state.reaperStarted {
@@ -65,6 +67,7 @@ final class ChildProcesses: Sendable {
         }
         var byte: UInt8 = 1
         _ = write(wakeWriter, &byte, 1)
+        return true
     }
 
     /// Spawns `path` with `arguments` (argv[0] included); `fds` maps this process's fds to the child's.
@@ -83,8 +86,15 @@ final class ChildProcesses: Sendable {
         var pid: pid_t = 0
         let rc = cspawn_spawn(path, argv, envp, from, to, fds.count, newSession ? 1 : 0, directory, &pid)
         guard rc == 0 else { throw .system("spawn \(path)", rc) }
-        // A child that already exited is a zombie until reaped, so its pidfd still opens.
-        watch(pid, adopted: false)
+        // A child that already exited is a zombie until reaped, so its pidfd still opens. One that cannot be
+        // watched would never be reaped: it is killed and reaped here, and the spawn fails.
+        guard watch(pid, adopted: false) else {
+            let error = errno
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            throw .system("pidfd_open for \(path)", error)
+        }
         return pid
     }
 
@@ -132,116 +142,6 @@ final class ChildProcesses: Sendable {
                         return nil
                     }
                     waiter?.resume(returning: status)
-                }
-            }
-        }
-    }
-
-    /// Runs a program to its end and collects its output. `stdin` is written then closed, or /dev/null is given.
-    func run(
-        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil,
-        environment: [String] = ChildProcesses.environment,
-        timeout: Duration? = nil
-    ) async throws(EngineError) -> ProcessOutput {
-        let collected = Collected()
-        let status = try await run(path, arguments, stdin: stdin, environment: environment, timeout: timeout) {
-            stream, bytes in
-            collected.append(stream, bytes)
-        }
-        let (out, err) = collected.take()
-        return ProcessOutput(status: status, stdout: out, stderr: err)
-    }
-
-    /// Output gathered from the reading thread.
-    private final class Collected: Sendable {
-        private let buffers = Mutex<([UInt8], [UInt8])>(([], []))
-        func append(_ stream: Int, _ bytes: [UInt8]) {
-            buffers.withLock { if stream == 1 { $0.0 += bytes } else { $0.1 += bytes } }
-        }
-        func take() -> ([UInt8], [UInt8]) { buffers.withLock { $0 } }
-    }
-
-    /// Runs a program to its end, handing its output to `output` as it comes (1: stdout, 2: stderr); returns its exit
-    /// code. `stdin` is written (concurrently with the reading) then closed, or /dev/null is given.
-    func run(
-        _ path: String, _ arguments: [String], stdin: [UInt8]? = nil,
-        environment: [String] = ChildProcesses.environment, timeout: Duration? = nil,
-        output: @escaping @Sendable (Int, [UInt8]) -> Void
-    ) async throws(EngineError) -> Int32 {
-        var outPipe: [Int32] = [-1, -1]
-        var errPipe: [Int32] = [-1, -1]
-        var inPipe: [Int32] = [-1, -1]
-        guard cspawn_pipe(&outPipe) == 0 else { throw .system("pipe", errno) }
-        guard cspawn_pipe(&errPipe) == 0 else {
-            close(outPipe[0]); close(outPipe[1])
-            throw .system("pipe", errno)
-        }
-        if stdin != nil {
-            guard cspawn_pipe(&inPipe) == 0 else {
-                for fd in outPipe + errPipe { close(fd) }
-                throw .system("pipe", errno)
-            }
-        } else {
-            inPipe[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        }
-        let pid: pid_t
-        do {
-            pid = try spawn(
-                path, arguments, environment: environment, fds: [(inPipe[0], 0), (outPipe[1], 1), (errPipe[1], 2)])
-        } catch {
-            for fd in outPipe + errPipe + inPipe where fd >= 0 { close(fd) }
-            throw error
-        }
-        close(outPipe[1]); close(errPipe[1]); close(inPipe[0])
-        // A child past its time is killed: its exit then ends the wait below (status 137).
-        let watchdog = timeout.map { limit in
-            Task {
-                try? await Task.sleep(for: limit)
-                if !Task.isCancelled { Glibc.kill(pid, SIGKILL) }
-            }
-        }
-        defer { watchdog?.cancel() }
-        if let stdin {
-            let fd = inPipe[1]
-            Offload.thread {
-                stdin.withUnsafeBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                        if n < 0 { if errno == EINTR { continue } else { break } }
-                        offset += n
-                    }
-                }
-                close(fd)
-            }
-        }
-        let out = outPipe[0]
-        let err = errPipe[0]
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Offload.thread {
-                Self.pump(out, err, output)
-                continuation.resume()
-            }
-        }
-        return await wait(pid)
-    }
-
-    /// Reads two fds until both end, handing chunks to `output` (1 for the first, 2 for the second), then closes them.
-    static func pump(_ a: Int32, _ b: Int32, _ output: (Int, [UInt8]) -> Void) {
-        var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        var open = 2
-        while open > 0 {
-            let rc = poll(&fds, 2, -1)
-            if rc < 0 { if errno == EINTR { continue } else { break } }
-            for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    output(i + 1, Array(buffer[0..<n]))
-                } else if n == 0 || errno != EINTR {
-                    close(fds[i].fd)
-                    fds[i].fd = -1
-                    open -= 1
                 }
             }
         }

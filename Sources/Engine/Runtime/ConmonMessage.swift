@@ -8,11 +8,14 @@ struct ConmonMessage: Decodable {
     var message: String?
 }
 
-extension Engine {
-    /// Reads one ``ConmonMessage`` from `fd` within `limit` (conmon's or runc's hang must not hold a lock for ever);
-    /// what follows it stays unread.
-    static func readMessage(
-        _ fd: Int32, what: String, limit: Duration = Engine.syncPipeTimeout
+extension ConmonMessage {
+    /// How long conmon may take to answer (to report a created container, say).
+    static let timeout: Duration = .seconds(60)
+
+    /// Reads one message from `fd` within `limit` (conmon's or runc's hang must not hold a lock for ever); what
+    /// follows it stays unread.
+    static func read(
+        _ fd: Int32, what: String, limit: Duration = ConmonMessage.timeout
     )
         async throws(EngineError) -> ConmonMessage
     {
@@ -27,7 +30,7 @@ extension Engine {
                 guard left > .zero else { throw .runtimeError("conmon did not report \(what) within \(limit)") }
                 var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 if poll(&entry, 1, Int32(clamping: left.components.seconds * 1000 + 1)) <= 0 { continue }
-                let n = read(fd, &buffer, 1)
+                let n = Glibc.read(fd, &buffer, 1)
                 if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                 if n <= 0 { break }
                 data.append(buffer[0])

@@ -8,16 +8,10 @@ struct Runc: Sendable {
     /// runtime stuck on a container must not hold that container's lock for ever.
     var timeout: Duration = .seconds(60)
 
-    /// What `runc state` reports.
-    struct State: Decodable {
-        var status: String
-        var pid: Int32?
-    }
-
     /// Runs `runc --root ROOT args...`; a non-zero exit becomes ``EngineError/Code/runtimeError`` with runc's words.
     @discardableResult
     func run(_ arguments: [String], stdin: [UInt8]? = nil) async throws(EngineError) -> ProcessOutput {
-        let output = try await ChildProcesses.shared.run(
+        let output = try await ProcessRunner.run(
             path, [path, "--root", root] + arguments, stdin: stdin, timeout: timeout)
         guard output.status == 0 else {
             throw .runtimeError("\(arguments.first ?? "runc") failed: \(Self.message(output.stderrText))")
@@ -37,12 +31,12 @@ struct Runc: Sendable {
     }
 
     /// The container's runtime state, or nil when runc does not know it.
-    func state(_ id: String) async throws(EngineError) -> State? {
-        let output = try await ChildProcesses.shared.run(
+    func state(_ id: String) async throws(EngineError) -> RuntimeState? {
+        let output = try await ProcessRunner.run(
             path, [path, "--root", root, "state", id], timeout: timeout)
         guard output.status == 0 else { return nil }
         do {
-            return try JSONDecoder().decode(State.self, from: Data(output.stdout))
+            return try JSONDecoder().decode(RuntimeState.self, from: Data(output.stdout))
         } catch {
             throw .runtimeError("cannot parse runc state: \(error)")
         }
@@ -56,7 +50,7 @@ struct Runc: Sendable {
 
     /// Deletes the container from the runtime; a container runc does not know is fine.
     func delete(_ id: String) async throws(EngineError) {
-        let output = try await ChildProcesses.shared.run(
+        let output = try await ProcessRunner.run(
             path, [path, "--root", root, "delete", "--force", id], timeout: timeout)
         if output.status != 0 && !output.stderrText.contains("does not exist") {
             throw .runtimeError("delete failed: \(Self.message(output.stderrText))")
@@ -88,7 +82,7 @@ struct Runc: Sendable {
         if leaveRunning { arguments.append("--leave-running") }
         if tcpEstablished { arguments.append("--tcp-established") }
         if fileLocks { arguments.append("--file-locks") }
-        let output = try await ChildProcesses.shared.run(
+        let output = try await ProcessRunner.run(
             path, [path, "--root", root] + arguments + [id], timeout: timeout)
         guard output.status == 0 else {
             let log = FileSystem.readText(work + "/dump.log").map(Self.criuError) ?? ""

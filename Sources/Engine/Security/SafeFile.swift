@@ -1,6 +1,7 @@
 internal import CArchive
 internal import CSpawn
 internal import Glibc
+internal import SystemPackage
 
 /// Opening files that someone other than root may control (an image layout, an extracted archive, a container's
 /// root filesystem) without letting them steer the open: resolved beneath a root by the kernel (openat2),
@@ -56,18 +57,6 @@ enum SafeFile {
         guard size <= limit else {
             throw .invalidArgument("path", "\(relative) is \(size) bytes, more than the \(limit) allowed")
         }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while bytes.count <= limit {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system("read \(relative)", errno)
-            }
-            if n == 0 { break }
-            bytes += buffer[0..<n]
-        }
-        guard bytes.count <= limit else { throw .invalidArgument("path", "\(relative) grew past \(limit) bytes") }
-        return bytes
+        return try FileSystem.readAll(FileDescriptor(rawValue: fd), limit: limit, path: relative)
     }
 }

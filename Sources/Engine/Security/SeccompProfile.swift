@@ -16,10 +16,10 @@ struct SeccompProfile: Sendable {
     static let maximumSize = 1 << 20
 
     /// This machine's architecture, as `uname -m` names it (`x86_64`, `aarch64`).
-    static let hostMachine: String = hostName(\.machine)
+    static let hostMachine: String = HostInfo.current().machine
 
     /// This machine's kernel version (major, minor), from `uname -r`; (0, 0) when unreadable.
-    static let hostKernel: (Int, Int) = kernelVersion(hostName(\.release)) ?? (0, 0)
+    static let hostKernel: (Int, Int) = kernelVersion(HostInfo.current().kernel) ?? (0, 0)
 
     /// The decoded file.
     private let profile: Profile
@@ -104,15 +104,6 @@ struct SeccompProfile: Sendable {
         let parts = text.split(separator: ".", maxSplits: 2).map { Int($0.prefix(while: \.isNumber)) }
         guard parts.count >= 2, let major = parts[0], let minor = parts[1] else { return nil }
         return (major, minor)
-    }
-
-    /// A `uname` field as text.
-    private static func hostName<Field>(_ field: KeyPath<utsname, Field>) -> String {
-        var names = utsname()
-        guard Glibc.uname(&names) == 0 else { return "" }
-        return withUnsafeBytes(of: names[keyPath: field]) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
     }
 
     /// The file as decoded; every key may be missing.

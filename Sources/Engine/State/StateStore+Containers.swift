@@ -90,6 +90,19 @@ extension StateStore {
         }
     }
 
+    /// Names of the containers of every image that has some, by image id.
+    func containerNamesByImage() throws(EngineError) -> [String: [String]] {
+        let rows = try read { (db) throws(EngineError) in
+            try db.query("SELECT image_id, name FROM containers ORDER BY created")
+        }
+        var names: [String: [String]] = [:]
+        for row in rows {
+            guard let image = row[0].text, let name = row[1].text else { continue }
+            names[image, default: []].append(name)
+        }
+        return names
+    }
+
     /// Names of the containers that list `id` as a dependency.
     func dependents(of id: String) throws(EngineError) -> [String] {
         try allContainers().filter { $0.config.dependencies.contains(id) }.map(\.config.name)

@@ -98,6 +98,19 @@ final class StateStore: Sendable {
 
     // MARK: Meta
 
+    /// Ties the store to the run root it is used with, refusing another: the run root holds the containers'
+    /// runtime state (runc's root, conmon's exit files), so a second run root over the same store would take
+    /// running containers for ones a reboot stopped, and start them again.
+    func bind(runRoot: String) throws(EngineError) {
+        if let recorded = try meta("run_root") {
+            guard recorded == runRoot else {
+                throw .invalidArgument("run_root", "this storage is used with the run root \(recorded), not \(runRoot)")
+            }
+        } else {
+            try setMeta("run_root", runRoot)
+        }
+    }
+
     /// A value of the engine's own key/value table.
     func meta(_ key: String) throws(EngineError) -> String? {
         try read { (db) throws(EngineError) in

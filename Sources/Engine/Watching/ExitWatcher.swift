@@ -1,5 +1,4 @@
 internal import CArchive
-internal import CSpawn
 internal import FoundationEssentials
 internal import Glibc
 internal import Synchronization
@@ -17,65 +16,30 @@ final class ExitWatcher: Sendable {
     /// The ids of containers whose exit file was written, as it happens (one consumer: the engine's monitor).
     let exitedContainers: AsyncStream<String>
     private let exitedContinuation: AsyncStream<String>.Continuation
-    private let fd: Int32
-    private let stopWriter: Int32
+    private let subscription: InotifyMonitor.Subscription
     private let waiters = Mutex<(next: UInt64, byID: [String: [Waiter]])>((0, [:]))
 
     init(directory: String) throws(EngineError) {
         self.directory = directory
         (exitedContainers, exitedContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
-        fd = inotify_init1(Int32(IN_CLOEXEC))
-        guard fd >= 0 else { throw .system("inotify_init1", errno) }
-        guard inotify_add_watch(fd, directory, UInt32(IN_CLOSE_WRITE | IN_MOVED_TO)) >= 0 else {
-            throw .system("inotify_add_watch \(directory)", errno)
-        }
-        var stop: [Int32] = [-1, -1]
-        guard cspawn_pipe(&stop) == 0 else {
-            close(fd)
-            throw .system("pipe", errno)
-        }
-        stopWriter = stop[1]
-        let fd = self.fd
-        let stopReader = stop[0]
-        Offload.thread { [weak self] in
-            defer {
-                close(fd)
-                close(stopReader)
-            }
-            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            var fds = [
-                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0),
-            ]
-            while true {
-                if poll(&fds, 2, -1) < 0 {
-                    if errno == EINTR { continue }
-                    return
+        // Every exit matters: nothing is dropped between the monitor and this watcher.
+        subscription = try InotifyMonitor.subscribe(
+            [directory], mask: UInt32(IN_CLOSE_WRITE | IN_MOVED_TO), buffering: .unbounded)
+        let events = subscription.events
+        Task { [weak self] in
+            for await event in events {
+                guard let self else { return }
+                if event.overflowed {
+                    // The kernel dropped events: every exit file there may be new.
+                    for name in FileSystem.list(self.directory) { self.fire(name) }
+                } else if !event.name.isEmpty {
+                    self.fire(event.name)
                 }
-                if fds[1].revents != 0 { return }
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0, let self else { return }
-                var offset = 0
-                var names: [String] = []
-                buffer.withUnsafeBytes { raw in
-                    while offset + 16 <= n {
-                        let length = Int(raw.load(fromByteOffset: offset + 12, as: UInt32.self))
-                        if length > 0 {
-                            let nameBytes = raw[(offset + 16)..<(offset + 16 + length)].prefix { $0 != 0 }
-                            names.append(String(decoding: nameBytes, as: UTF8.self))
-                        }
-                        offset += 16 + length
-                    }
-                }
-                for name in names { self.fire(name) }
             }
         }
     }
 
     deinit {
-        // Wakes the reading thread, which closes the inotify fd.
-        close(stopWriter)
         exitedContinuation.finish()
     }
 
