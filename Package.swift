@@ -127,7 +127,8 @@ let package = Package(
             name: "EngineTestSupport", dependencies: ["Engine"], path: "Tests/EngineSupport",
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "EngineTests", dependencies: ["Engine", "CSpawn", "PodlinkShared", "EngineTestSupport"],
+            name: "EngineTests",
+            dependencies: ["Engine", "CSpawn", "PodlinkShared", "EngineTestSupport", "PodlinkTestSupport"],
             swiftSettings: swiftSettings),
         // The service over the in-process loopback transport, on an engine with the fake runtime.
         .testTarget(

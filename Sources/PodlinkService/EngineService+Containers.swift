@@ -43,11 +43,7 @@ extension EngineService {
     public func getContainer(
         _ parameters: IoPodlink.GetContainer.Parameters, context: VarlinkCallContext<IoPodlink.GetContainer.Reply>
     ) async throws -> IoPodlink.GetContainer.Reply {
-        let id = try await engine.containerID(parameters.id)
-        let containers = try await engine.listContainers()
-        guard let container = containers.first(where: { $0.id == id }) else {
-            throw IoPodlinkError.containerNotFound(id: parameters.id)
-        }
+        let container = try await engine.containerSummary(parameters.id)
         return .init(container: .init(container))
     }
 

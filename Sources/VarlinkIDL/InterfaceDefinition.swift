@@ -7,7 +7,7 @@ public struct InterfaceDefinition: Sendable, Hashable {
     /// Types, methods and errors, in the order written.
     public var members: [MemberDefinition]
     /// Where the interface name was written; ignored by `==`.
-    public var location: SourceLocation?
+    @Uncompared public var location: SourceLocation?
 
     /// Creates an interface.
     public init(
@@ -17,17 +17,6 @@ public struct InterfaceDefinition: Sendable, Hashable {
         self.documentation = documentation
         self.members = members
         self.location = location
-    }
-
-    /// Interfaces are equal when name, documentation and members are (locations are ignored).
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.documentation == rhs.documentation && lhs.members == rhs.members
-    }
-    /// Hashes what `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(documentation)
-        hasher.combine(members)
     }
 
     /// The named types, in file order.
@@ -86,37 +75,6 @@ public enum MemberDefinition: Sendable, Hashable {
     }
 }
 
-/// `type Name T`: a named struct, enum or alias of another type.
-public struct TypeDefinition: Sendable, Hashable {
-    /// The type name.
-    public var name: String
-    /// What it stands for.
-    public var type: TypeExpression
-    /// The `#` comment lines before it.
-    public var documentation: [String]
-    /// Where the name was written; ignored by `==`.
-    public var location: SourceLocation?
-
-    /// Creates a named type.
-    public init(name: String, type: TypeExpression, documentation: [String] = [], location: SourceLocation? = nil) {
-        self.name = name
-        self.type = type
-        self.documentation = documentation
-        self.location = location
-    }
-
-    /// Equal when name, type and documentation are.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.type == rhs.type && lhs.documentation == rhs.documentation
-    }
-    /// Hashes what `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(type)
-        hasher.combine(documentation)
-    }
-}
-
 /// `method Name(input) -> (output)`.
 public struct MethodDefinition: Sendable, Hashable {
     /// The method name (without the interface).
@@ -128,7 +86,7 @@ public struct MethodDefinition: Sendable, Hashable {
     /// The `#` comment lines before it.
     public var documentation: [String]
     /// Where the name was written; ignored by `==`.
-    public var location: SourceLocation?
+    @Uncompared public var location: SourceLocation?
 
     /// Creates a method.
     public init(
@@ -141,19 +99,6 @@ public struct MethodDefinition: Sendable, Hashable {
         self.documentation = documentation
         self.location = location
     }
-
-    /// Equal when name, parameters and documentation are.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.input == rhs.input && lhs.output == rhs.output
-            && lhs.documentation == rhs.documentation
-    }
-    /// Hashes what `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(input)
-        hasher.combine(output)
-        hasher.combine(documentation)
-    }
 }
 
 /// `error Name (parameters)`.
@@ -165,7 +110,7 @@ public struct ErrorDefinition: Sendable, Hashable {
     /// The `#` comment lines before it.
     public var documentation: [String]
     /// Where the name was written; ignored by `==`.
-    public var location: SourceLocation?
+    @Uncompared public var location: SourceLocation?
 
     /// Creates an error.
     public init(
@@ -175,16 +120,5 @@ public struct ErrorDefinition: Sendable, Hashable {
         self.parameters = parameters
         self.documentation = documentation
         self.location = location
-    }
-
-    /// Equal when name, parameters and documentation are.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.parameters == rhs.parameters && lhs.documentation == rhs.documentation
-    }
-    /// Hashes what `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(parameters)
-        hasher.combine(documentation)
     }
 }

@@ -40,48 +40,12 @@ public struct TypeReference: Sendable, Hashable {
     /// The name of the referenced type.
     public var name: String
     /// Where the reference was written; ignored by `==`.
-    public var location: SourceLocation?
+    @Uncompared public var location: SourceLocation?
 
     /// Creates a reference.
     public init(name: String, location: SourceLocation? = nil) {
         self.name = name
         self.location = location
-    }
-
-    /// References are equal when they name the same type.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.name == rhs.name }
-    /// Hashes the name only.
-    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
-}
-
-/// A field of a struct: name, type and documentation.
-public struct FieldDefinition: Sendable, Hashable {
-    /// The field name, as on the wire.
-    public var name: String
-    /// The field type.
-    public var type: TypeExpression
-    /// The `#` comment lines before the field, without the `#` and one following space.
-    public var documentation: [String]
-    /// Where the field was written; ignored by `==`.
-    public var location: SourceLocation?
-
-    /// Creates a field.
-    public init(name: String, type: TypeExpression, documentation: [String] = [], location: SourceLocation? = nil) {
-        self.name = name
-        self.type = type
-        self.documentation = documentation
-        self.location = location
-    }
-
-    /// Fields are equal when name, type and documentation are.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.type == rhs.type && lhs.documentation == rhs.documentation
-    }
-    /// Hashes what `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(type)
-        hasher.combine(documentation)
     }
 }
 
@@ -92,22 +56,12 @@ public struct EnumValueDefinition: Sendable, Hashable {
     /// The `#` comment lines before the value.
     public var documentation: [String]
     /// Where the value was written; ignored by `==`.
-    public var location: SourceLocation?
+    @Uncompared public var location: SourceLocation?
 
     /// Creates an enum value.
     public init(name: String, documentation: [String] = [], location: SourceLocation? = nil) {
         self.name = name
         self.documentation = documentation
         self.location = location
-    }
-
-    /// Values are equal when name and documentation are.
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.name == rhs.name && lhs.documentation == rhs.documentation
-    }
-    /// Hashes what `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(documentation)
     }
 }

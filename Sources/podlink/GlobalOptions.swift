@@ -37,6 +37,17 @@ struct GlobalOptions: ParsableArguments {
         return Podlink.describe(error)
     }
 
+    /// Connects and runs `body` for each of `names` in turn, printing each name once its call is done; as Podman, a
+    /// failure is reported and the others still run, and the command then exits with 125.
+    func eachTarget(_ names: [String], _ body: (IoPodlinkClient, String) async throws -> Void) async throws {
+        try await withClient { client in
+            try await Targets.each(names) { name in
+                try await body(client, name)
+                Console.line(name)
+            }
+        }
+    }
+
     /// Connects, runs `body` with the client, and closes the connection.
     func withClient<T>(_ body: (IoPodlinkClient) async throws -> T) async throws -> T {
         let endpoint: Podlink.Endpoint

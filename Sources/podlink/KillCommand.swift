@@ -15,11 +15,8 @@ struct KillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let number = try Signals.parse(signal, option: "--signal")
-        try await global.withClient { client in
-            try await Targets.each(containers) { name in
-                _ = try await client.killContainer(name: name, signal: number)
-                Console.line(name)
-            }
+        try await global.eachTarget(containers) { client, name in
+            _ = try await client.killContainer(name: name, signal: number)
         }
     }
 }

@@ -9,11 +9,8 @@ struct PauseCommand: AsyncParsableCommand {
     @Argument(help: "Containers, by name or id.") var containers: [String]
 
     func run() async throws {
-        try await global.withClient { client in
-            try await Targets.each(containers) { name in
-                _ = try await client.pauseContainer(name: name)
-                Console.line(name)
-            }
+        try await global.eachTarget(containers) { client, name in
+            _ = try await client.pauseContainer(name: name)
         }
     }
 }

@@ -14,11 +14,8 @@ struct RestartCommand: AsyncParsableCommand {
     @Argument(help: "Containers, by name or id.") var containers: [String]
 
     func run() async throws {
-        try await global.withClient { client in
-            try await Targets.each(containers) { name in
-                _ = try await client.restartContainer(name: name, timeout: time)
-                Console.line(name)
-            }
+        try await global.eachTarget(containers) { client, name in
+            _ = try await client.restartContainer(name: name, timeout: time)
         }
     }
 }

@@ -28,11 +28,8 @@ struct StartCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(Int32(truncatingIfNeeded: code)) }
             return
         }
-        try await global.withClient { client in
-            try await Targets.each(containers) { name in
-                _ = try await client.startContainer(name: name)
-                Console.line(name)
-            }
+        try await global.eachTarget(containers) { client, name in
+            _ = try await client.startContainer(name: name)
         }
     }
 }

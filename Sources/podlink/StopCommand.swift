@@ -15,14 +15,11 @@ struct StopCommand: AsyncParsableCommand {
     @Argument(help: "Containers, by name or id.") var containers: [String]
 
     func run() async throws {
-        try await global.withClient { client in
-            try await Targets.each(containers) { name in
-                do {
-                    _ = try await client.stopContainer(name: name, timeout: time)
-                } catch IoPodlinkError.alreadyStopped {
-                    // As podman: stopping a stopped container is not an error.
-                }
-                Console.line(name)
+        try await global.eachTarget(containers) { client, name in
+            do {
+                _ = try await client.stopContainer(name: name, timeout: time)
+            } catch IoPodlinkError.alreadyStopped {
+                // As podman: stopping a stopped container is not an error.
             }
         }
     }

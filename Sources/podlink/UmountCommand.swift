@@ -11,11 +11,8 @@ struct UmountCommand: AsyncParsableCommand {
     @Argument(help: "Containers, by name or id.") var containers: [String]
 
     func run() async throws {
-        try await global.withClient { client in
-            try await Targets.each(containers) { name in
-                _ = try await client.unmountContainer(name: name, force: force)
-                Console.line(name)
-            }
+        try await global.eachTarget(containers) { client, name in
+            _ = try await client.unmountContainer(name: name, force: force)
         }
     }
 }

@@ -262,16 +262,8 @@ struct ContainerFeatureTests {
         _ = try await engine.waitContainer(exited)
         let configured = try await first.create(["true"], name: "was-configured")
         // The "reboot": every process and mount is gone, the run root is cleared.
-        for id in [created, running, paused] {
-            try? await engine.runc.kill(id, signal: SIGKILL, all: true)
-            try? await engine.runc.resume(id)
-            _ = await engine.exits.wait(id, timeout: .seconds(5))
-            try await engine.runc.delete(id)
-            try RootFilesystem.unmount(first.options.storageRoot + "/containers/\(id)/merged")
-        }
-        try FileSystem.removeTree(first.options.runRoot)
-        let rebooted = try await first.sibling()
-        let test = TestEngine(directory: first.directory, engine: rebooted)
+        let test = try await first.reboot(killing: [created, running, paused])
+        let rebooted = test.engine
         do {
             for id in [created, running, paused] {
                 let state = try await rebooted.inspectContainer(id).state

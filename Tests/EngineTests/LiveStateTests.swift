@@ -62,8 +62,7 @@ struct LiveStateTests {
     @Test("reads never show a finished process as running, even before its exit is recorded")
     func readsAreLive() async throws {
         // An engine that does not record exits by itself: only the exit file says the process ended.
-        let test = try await TestEngine.make(handlesExits: false)
-        do {
+        try await TestEngine.with(handlesExits: false) { test in
             let id = try await test.create(["sh", "-c", "exit 5"])
             try await test.engine.startContainer(id)
             _ = await test.engine.exits.wait(id, timeout: .seconds(10))
@@ -71,11 +70,7 @@ struct LiveStateTests {
             #expect(try await test.engine.inspectContainer(id).state.status == .exited)
             #expect(try await test.engine.inspectContainer(id).state.exitCode == 5)
             #expect(try await test.engine.listContainers().first { $0.id == id }?.status == .exited)
-        } catch {
-            await test.tearDown()
-            throw error
         }
-        await test.tearDown()
     }
 
     @Test("on-failure:2 restarts a failing container twice, then leaves it exited")
@@ -148,15 +143,8 @@ struct LiveStateTests {
         for id in [always, stoppedAlways, unless, stoppedUnless, plain] { try await engine.startContainer(id) }
         for id in [stoppedAlways, stoppedUnless] { try await engine.stopContainer(id, timeout: 0) }
         // The "reboot": every process and mount is gone, the run root is cleared.
-        for id in [always, unless, plain] {
-            try? await engine.runc.kill(id, signal: SIGKILL, all: true)
-            _ = await engine.exits.wait(id, timeout: .seconds(5))
-            try await engine.runc.delete(id)
-            try RootFilesystem.unmount(first.options.storageRoot + "/containers/\(id)/merged")
-        }
-        try FileSystem.removeTree(first.options.runRoot)
-        let rebooted = try await first.sibling()
-        let test = TestEngine(directory: first.directory, engine: rebooted)
+        let test = try await first.reboot(killing: [always, unless, plain])
+        let rebooted = test.engine
         do {
             #expect(try await rebooted.inspectContainer(always).state.status == .running)
             #expect(try await rebooted.inspectContainer(stoppedAlways).state.status == .running)
@@ -186,18 +174,18 @@ struct LiveStateTests {
         try await TestEngine.with { test in
             let engine = test.engine
             let id = try await test.create(["sleep", "1000"])
-            let running = Task { try await engine.waitContainer(id, for: [.running]) }
-            let paused = Task { try await engine.waitContainer(id, for: [.paused]) }
+            let running = Task { try await engine.waitContainer(id, for: [.state(.running)]) }
+            let paused = Task { try await engine.waitContainer(id, for: [.state(.paused)]) }
             let removed = Task { try await engine.waitContainer(id, for: [.removed]) }
             try await engine.startContainer(id)
-            #expect(try await running.value.condition == .running)
+            #expect(try await running.value.condition == .state(.running))
             try await engine.pauseContainer(id)
-            #expect(try await paused.value.condition == .paused)
+            #expect(try await paused.value.condition == .state(.paused))
             try await engine.removeContainer(id, force: true)
             #expect(try await removed.value.condition == .removed)
             // Already met: at once.
             let other = try await test.create(["true"])
-            #expect(try await engine.waitContainer(other, for: [.configured]).condition == .configured)
+            #expect(try await engine.waitContainer(other, for: [.state(.configured)]).condition == .state(.configured))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import PodlinkTestSupport
 import Testing
 
 @testable import Engine
@@ -47,6 +48,20 @@ struct TestEngine {
         try await Engine(options: Self.options(directory))
     }
 
+    /// A simulated reboot: the processes and mounts of `ids` are gone and the run root is cleared; returns the
+    /// engine over the same roots as it is after the reboot (it refreshes as it opens), for the caller to tear down.
+    func reboot(killing ids: [String]) async throws -> TestEngine {
+        for id in ids {
+            try? await engine.runtime.kill(id, signal: SIGKILL, all: true)
+            try? await engine.runtime.resume(id)
+            _ = await engine.exits.wait(id, timeout: .seconds(5))
+            try await engine.runtime.delete(id)
+            try RootFilesystem.unmount(options.storageRoot + "/containers/\(id)/merged")
+        }
+        try FileSystem.removeTree(options.runRoot)
+        return TestEngine(directory: directory, engine: try await sibling())
+    }
+
     /// Removes every container (forcibly) and the roots.
     func tearDown() async {
         // Several passes: a container others depend on can go only after them.
@@ -62,17 +77,12 @@ struct TestEngine {
 
     /// Runs `body` with a fresh engine and tears it down afterwards, whatever happens.
     static func with(
-        loadImage: Bool = true, runtime: (any ContainerRuntime)? = nil, useOverlay: Bool = true,
-        _ body: (TestEngine) async throws -> Void
+        loadImage: Bool = true, handlesExits: Bool = true, runtime: (any ContainerRuntime)? = nil,
+        useOverlay: Bool = true, _ body: (TestEngine) async throws -> Void
     ) async throws {
-        let test = try await make(loadImage: loadImage, runtime: runtime, useOverlay: useOverlay)
-        do {
-            try await body(test)
-        } catch {
-            await test.tearDown()
-            throw error
-        }
-        await test.tearDown()
+        let test = try await make(
+            loadImage: loadImage, handlesExits: handlesExits, runtime: runtime, useOverlay: useOverlay)
+        try await withTearDown(test, tearDown: { await $0.tearDown() }, body)
     }
 
     /// Creates a busybox container running `command`.

@@ -48,14 +48,7 @@ struct ServiceOnFakeRuntimeTests {
     }
 
     static func with(_ body: (Fixture) async throws -> Void) async throws {
-        let fixture = try await Fixture.make()
-        do {
-            try await body(fixture)
-        } catch {
-            await fixture.tearDown()
-            throw error
-        }
-        await fixture.tearDown()
+        try await withTearDown(try await Fixture.make(), tearDown: { await $0.tearDown() }, body)
     }
 
     @Test("a container's life through the client: create, start, wait, inspect, remove")

@@ -51,47 +51,41 @@ struct AttachTests {
     }
 
     @Test func everyByteValueThroughStdinAndStderrApart() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let (own, raw) = try await Self.startAttached(
-            fixture, client, command: ["sh", "-c", "cat; echo to-stderr >&2; exit 0"], stdin: true)
-        let bytes = (0..<4).flatMap { _ in (0...255).map(UInt8.init) }
-        try await raw.write(AttachFrames.frame(AttachFrames.stdin, bytes))
-        // The half-close ends cat's standard input.
-        try await raw.closeWrite()
-        let received = try await Self.receive(raw)
-        #expect(received.stdout == bytes)
-        #expect(received.stderr == Array("to-stderr\n".utf8))
-        #expect(received.exitCode == 0)
-        await own.close()
-        await connection.close()
-        await fixture.tearDown()
+        try await PodlinkdFixture.withClient { fixture, client in
+            let (own, raw) = try await Self.startAttached(
+                fixture, client, command: ["sh", "-c", "cat; echo to-stderr >&2; exit 0"], stdin: true)
+            let bytes = (0..<4).flatMap { _ in (0...255).map(UInt8.init) }
+            try await raw.write(AttachFrames.frame(AttachFrames.stdin, bytes))
+            // The half-close ends cat's standard input.
+            try await raw.closeWrite()
+            let received = try await Self.receive(raw)
+            #expect(received.stdout == bytes)
+            #expect(received.stderr == Array("to-stderr\n".utf8))
+            #expect(received.exitCode == 0)
+            await own.close()
+        }
     }
 
     @Test(arguments: [0, 1, 126, 127, 137])
     func exitCodesArriveInTheLastFrame(_ code: Int32) async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        // A container's PID 1 cannot be killed from inside: a child is.
-        let script = code == 137 ? "sh -c 'kill -9 $$'; exit $?" : "exit \(code)"
-        let (own, raw) = try await Self.startAttached(fixture, client, command: ["sh", "-c", script])
-        #expect(try await Self.receive(raw).exitCode == code)
-        await own.close()
-        await connection.close()
-        await fixture.tearDown()
+        try await PodlinkdFixture.withClient { fixture, client in
+            // A container's PID 1 cannot be killed from inside: a child is.
+            let script = code == 137 ? "sh -c 'kill -9 $$'; exit $?" : "exit \(code)"
+            let (own, raw) = try await Self.startAttached(fixture, client, command: ["sh", "-c", script])
+            #expect(try await Self.receive(raw).exitCode == code)
+            await own.close()
+        }
     }
 
     @Test func startAndAttachLosesNoOutput() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let (own, raw) = try await Self.startAttached(fixture, client, command: ["seq", "1", "20000"])
-        let received = try await Self.receive(raw)
-        let expected = (1...20000).map(String.init).joined(separator: "\n") + "\n"
-        #expect(String(decoding: received.stdout, as: UTF8.self) == expected)
-        #expect(received.exitCode == 0)
-        await own.close()
-        await connection.close()
-        await fixture.tearDown()
+        try await PodlinkdFixture.withClient { fixture, client in
+            let (own, raw) = try await Self.startAttached(fixture, client, command: ["seq", "1", "20000"])
+            let received = try await Self.receive(raw)
+            let expected = (1...20000).map(String.init).joined(separator: "\n") + "\n"
+            #expect(String(decoding: received.stdout, as: UTF8.self) == expected)
+            #expect(received.exitCode == 0)
+            await own.close()
+        }
     }
 
     @Test func badAttachesGetTypedErrors() async throws {
@@ -153,33 +147,31 @@ struct AttachTests {
         """
 
     @Test func theUpgradeRulesOnARawSocket() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let id = try await client.createContainer(
-            create: .init(image: "test:latest", command: ["cat"], stdin: true)
-        ).container
-        // Without `upgrade`: ExpectedUpgrade.
-        let plain = await PodlinkdFixture.run([
-            "python3", "-c",
-            """
-            import socket, sys
-            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-            s.sendall(b'{"method":"io.podlink.AttachContainer","parameters":{"name":"x"}}\\0')
-            print(s.recv(4096).rstrip(b"\\0").decode())
-            """,
-            fixture.socket,
-        ])
-        #expect(plain.output.contains("org.varlink.service.ExpectedUpgrade"), "\(plain)")
-        // The call before it is answered first; the bytes after its NUL are the process's, not a call.
-        let result = await PodlinkdFixture.run(["python3", "-c", Self.rawUpgrade, fixture.socket, id])
-        let lines = result.output.split(separator: "\n").map(String.init)
-        #expect(lines.count == 4, "\(result)")
-        #expect(lines.first?.contains("\"version\"") == true, "\(result)")
-        #expect(lines.dropFirst().first?.contains("\"tty\": false") == true, "\(result)")
-        #expect(lines.dropFirst(2).first == "1 b'piped\\n'", "\(result)")
-        #expect(lines.last == "3 b'\\x00\\x00\\x00\\x00'", "\(result)")
-        await connection.close()
-        await fixture.tearDown()
+        try await PodlinkdFixture.withClient { fixture, client in
+            let id = try await client.createContainer(
+                create: .init(image: "test:latest", command: ["cat"], stdin: true)
+            ).container
+            // Without `upgrade`: ExpectedUpgrade.
+            let plain = await PodlinkdFixture.run([
+                "python3", "-c",
+                """
+                import socket, sys
+                s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+                s.sendall(b'{"method":"io.podlink.AttachContainer","parameters":{"name":"x"}}\\0')
+                print(s.recv(4096).rstrip(b"\\0").decode())
+                """,
+                fixture.socket,
+            ])
+            #expect(plain.output.contains("org.varlink.service.ExpectedUpgrade"), "\(plain)")
+            // The call before it is answered first; the bytes after its NUL are the process's, not a call.
+            let result = await PodlinkdFixture.run(["python3", "-c", Self.rawUpgrade, fixture.socket, id])
+            let lines = result.output.split(separator: "\n").map(String.init)
+            #expect(lines.count == 4, "\(result)")
+            #expect(lines.first?.contains("\"version\"") == true, "\(result)")
+            #expect(lines.dropFirst().first?.contains("\"tty\": false") == true, "\(result)")
+            #expect(lines.dropFirst(2).first == "1 b'piped\\n'", "\(result)")
+            #expect(lines.last == "3 b'\\x00\\x00\\x00\\x00'", "\(result)")
+        }
     }
 
     @Test func runInteractiveUnderARealTerminal() async throws {
@@ -198,30 +190,28 @@ struct AttachTests {
     }
 
     @Test func detachKeysAreCheckedAndLeaveTheContainerRunning() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let id = try await client.createContainer(
-            create: .init(image: "test:latest", command: ["sh"], tty: true, stdin: true)
-        ).container
-        let (attaching, own) = try await fixture.connect()
-        await #expect { try await attaching.attachContainer(name: id, detachKeys: "ctrl-1", .upgrade) } throws: {
-            error in
-            if case .invalidArgument("detachKeys", _) = error as? IoPodlinkError { true } else { false }
+        try await PodlinkdFixture.withClient { fixture, client in
+            let id = try await client.createContainer(
+                create: .init(image: "test:latest", command: ["sh"], tty: true, stdin: true)
+            ).container
+            let (attaching, own) = try await fixture.connect()
+            await #expect { try await attaching.attachContainer(name: id, detachKeys: "ctrl-1", .upgrade) } throws: {
+                error in
+                if case .invalidArgument("detachKeys", _) = error as? IoPodlinkError { true } else { false }
+            }
+            #expect(try await client.inspectContainer(name: id).container.state.status != .running)
+            // Own keys, split across writes: the bytes before them reach the shell, the stream ends, the shell runs on.
+            let (reply, raw) = try await attaching.attachContainer(
+                name: id, stdin: true, start: true, detachKeys: "ctrl-x,q", .upgrade)
+            #expect(reply.tty)
+            try await raw.write(Array("echo made > /detach-mark\n".utf8) + [0x18])
+            try await raw.write(Array("q".utf8))
+            while try await raw.read() != nil {}
+            #expect(try await client.inspectContainer(name: id).container.state.status == .running)
+            let mark = try await client.execContainer(
+                name: id, command: ["sh", "-c", "while [ ! -s /detach-mark ]; do sleep 0.05; done; cat /detach-mark"])
+            #expect(mark.stdout == "made\n")
+            await own.close()
         }
-        #expect(try await client.inspectContainer(name: id).container.state.status != .running)
-        // Own keys, split across writes: the bytes before them reach the shell, the stream ends, the shell runs on.
-        let (reply, raw) = try await attaching.attachContainer(
-            name: id, stdin: true, start: true, detachKeys: "ctrl-x,q", .upgrade)
-        #expect(reply.tty)
-        try await raw.write(Array("echo made > /detach-mark\n".utf8) + [0x18])
-        try await raw.write(Array("q".utf8))
-        while try await raw.read() != nil {}
-        #expect(try await client.inspectContainer(name: id).container.state.status == .running)
-        let mark = try await client.execContainer(
-            name: id, command: ["sh", "-c", "while [ ! -s /detach-mark ]; do sleep 0.05; done; cat /detach-mark"])
-        #expect(mark.stdout == "made\n")
-        await own.close()
-        await connection.close()
-        await fixture.tearDown()
     }
 }

@@ -25,74 +25,71 @@ struct CheckpointTests {
     }
 
     @Test func aCounterGoesOnFromItsCount() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter)).container
-        _ = try await client.startContainer(name: id)
-        let before = try await Self.count(client, id, atLeast: 10)
-        _ = try await client.checkpointContainer(name: id)
-        var state = try await client.inspectContainer(name: id).container.state
-        #expect(state.status == .exited && state.checkpointed && !state.checkpointPath.isEmpty)
-        #expect(FileManager.default.fileExists(atPath: state.checkpointPath + "/inventory.img"))
-        let images = state.checkpointPath
-        _ = try await client.restoreContainer(name: id)
-        state = try await client.inspectContainer(name: id).container.state
-        #expect(state.status == .running && !state.checkpointed)
-        // Where it was, not from 0, and counting.
-        let after = try await Self.count(client, id, atLeast: before)
-        #expect(after >= before)
-        #expect(try await Self.count(client, id, atLeast: after + 2) >= after + 2)
-        #expect(!FileManager.default.fileExists(atPath: images), "the images outlived the restore without keep")
-        // Its own network namespace has its loopback up again (runc restores it empty).
-        let loopback = try await client.execContainer(name: id, command: ["ip", "link", "show", "lo"]).stdout
-        #expect(loopback.contains("UP"), "\(loopback)")
-        // conmon supervises the restored process: its end is recorded as any other.
-        _ = try await client.stopContainer(name: id, timeout: 0)
-        #expect(try await client.waitContainer(name: id).exitcode == 137)
-        let events = try await client.getEvents(object: id).events.map(\.action)
-        #expect(events.contains("checkpoint") && events.contains("restore"), "\(events)")
-        await connection.close()
-        await fixture.tearDown()
+        try await PodlinkdFixture.withClient { _, client in
+            let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter))
+                .container
+            _ = try await client.startContainer(name: id)
+            let before = try await Self.count(client, id, atLeast: 10)
+            _ = try await client.checkpointContainer(name: id)
+            var state = try await client.inspectContainer(name: id).container.state
+            #expect(state.status == .exited && state.checkpointed && !state.checkpointPath.isEmpty)
+            #expect(FileManager.default.fileExists(atPath: state.checkpointPath + "/inventory.img"))
+            let images = state.checkpointPath
+            _ = try await client.restoreContainer(name: id)
+            state = try await client.inspectContainer(name: id).container.state
+            #expect(state.status == .running && !state.checkpointed)
+            // Where it was, not from 0, and counting.
+            let after = try await Self.count(client, id, atLeast: before)
+            #expect(after >= before)
+            #expect(try await Self.count(client, id, atLeast: after + 2) >= after + 2)
+            #expect(!FileManager.default.fileExists(atPath: images), "the images outlived the restore without keep")
+            // Its own network namespace has its loopback up again (runc restores it empty).
+            let loopback = try await client.execContainer(name: id, command: ["ip", "link", "show", "lo"]).stdout
+            #expect(loopback.contains("UP"), "\(loopback)")
+            // conmon supervises the restored process: its end is recorded as any other.
+            _ = try await client.stopContainer(name: id, timeout: 0)
+            #expect(try await client.waitContainer(name: id).exitcode == 137)
+            let events = try await client.getEvents(object: id).events.map(\.action)
+            #expect(events.contains("checkpoint") && events.contains("restore"), "\(events)")
+        }
     }
 
     @Test func leaveRunningAndKeep() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter)).container
-        _ = try await client.startContainer(name: id)
-        let before = try await Self.count(client, id, atLeast: 5)
-        _ = try await client.checkpointContainer(name: id, keep: true, leaveRunning: true)
-        var state = try await client.inspectContainer(name: id).container.state
-        #expect(state.status == .running && state.checkpointed)
-        #expect(try await Self.count(client, id, atLeast: before + 3) >= before + 3)
-        // Stopped, then brought back from the checkpoint it left behind; `keep` keeps the images for another.
-        _ = try await client.stopContainer(name: id, timeout: 0)
-        _ = try await client.restoreContainer(name: id)
-        state = try await client.inspectContainer(name: id).container.state
-        #expect(state.status == .running && state.checkpointed)
-        #expect(FileManager.default.fileExists(atPath: state.checkpointPath + "/inventory.img"))
-        #expect(try await Self.count(client, id, atLeast: before) >= before)
-        await connection.close()
-        await fixture.tearDown()
+        try await PodlinkdFixture.withClient { _, client in
+            let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter))
+                .container
+            _ = try await client.startContainer(name: id)
+            let before = try await Self.count(client, id, atLeast: 5)
+            _ = try await client.checkpointContainer(name: id, keep: true, leaveRunning: true)
+            var state = try await client.inspectContainer(name: id).container.state
+            #expect(state.status == .running && state.checkpointed)
+            #expect(try await Self.count(client, id, atLeast: before + 3) >= before + 3)
+            // Stopped, then brought back from the checkpoint it left behind; `keep` keeps the images for another.
+            _ = try await client.stopContainer(name: id, timeout: 0)
+            _ = try await client.restoreContainer(name: id)
+            state = try await client.inspectContainer(name: id).container.state
+            #expect(state.status == .running && state.checkpointed)
+            #expect(FileManager.default.fileExists(atPath: state.checkpointPath + "/inventory.img"))
+            #expect(try await Self.count(client, id, atLeast: before) >= before)
+        }
     }
 
     @Test func theStateRules() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter)).container
-        // Not running: nothing to checkpoint; never checkpointed: nothing to restore.
-        await #expect { try await client.checkpointContainer(name: id) } throws: { Self.isInvalidState($0) }
-        await #expect { try await client.restoreContainer(name: id) } throws: { Self.isInvalidState($0) }
-        _ = try await client.startContainer(name: id)
-        await #expect { try await client.restoreContainer(name: id) } throws: { Self.isInvalidState($0) }
-        _ = try await client.checkpointContainer(name: id, leaveRunning: true)
-        // Checkpointed but running: a restore would make a second copy.
-        await #expect { try await client.restoreContainer(name: id) } throws: { Self.isInvalidState($0) }
-        await #expect { try await client.checkpointContainer(name: "nothing-here") } throws: { error in
-            if case .containerNotFound = error as? IoPodlinkError { true } else { false }
+        try await PodlinkdFixture.withClient { _, client in
+            let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter))
+                .container
+            // Not running: nothing to checkpoint; never checkpointed: nothing to restore.
+            await #expect { try await client.checkpointContainer(name: id) } throws: { Self.isInvalidState($0) }
+            await #expect { try await client.restoreContainer(name: id) } throws: { Self.isInvalidState($0) }
+            _ = try await client.startContainer(name: id)
+            await #expect { try await client.restoreContainer(name: id) } throws: { Self.isInvalidState($0) }
+            _ = try await client.checkpointContainer(name: id, leaveRunning: true)
+            // Checkpointed but running: a restore would make a second copy.
+            await #expect { try await client.restoreContainer(name: id) } throws: { Self.isInvalidState($0) }
+            await #expect { try await client.checkpointContainer(name: "nothing-here") } throws: { error in
+                if case .containerNotFound = error as? IoPodlinkError { true } else { false }
+            }
         }
-        await connection.close()
-        await fixture.tearDown()
     }
 
     @Test func migrationToAnotherService() async throws {
@@ -128,35 +125,35 @@ struct CheckpointTests {
     }
 
     @Test func badArchivesLeaveNothingBehind() async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter)).container
-        _ = try await client.startContainer(name: id)
-        await #expect { try await client.checkpointContainer(name: id, export: "relative.tar") } throws: { error in
-            if case .invalidArgument = error as? IoPodlinkError { true } else { false }
-        }
-        let archive = fixture.directory + "/good.tar"
-        _ = try await client.checkpointContainer(name: id, export: archive)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
-        let truncated = fixture.directory + "/truncated.tar"
-        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
-        let garbage = fixture.directory + "/garbage.tar"
-        try Data((0..<65536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(
-            to: URL(fileURLWithPath: garbage))
-        let notOurs = fixture.directory + "/plain.tar"
-        _ = await PodlinkdFixture.run(["tar", "-cf", notOurs, "-C", fixture.directory, "good.tar"])
-        for bad in [truncated, garbage, notOurs, fixture.directory + "/missing.tar", "relative.tar"] {
-            await #expect { try await client.restoreContainer(name: "", import: bad) } throws: { error in
-                if case .invalidArgument("import", _) = error as? IoPodlinkError { true } else { false }
+        try await PodlinkdFixture.withClient { fixture, client in
+            let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter))
+                .container
+            _ = try await client.startContainer(name: id)
+            await #expect { try await client.checkpointContainer(name: id, export: "relative.tar") } throws: { error in
+                if case .invalidArgument = error as? IoPodlinkError { true } else { false }
             }
+            let archive = fixture.directory + "/good.tar"
+            _ = try await client.checkpointContainer(name: id, export: archive)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
+            let truncated = fixture.directory + "/truncated.tar"
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+            let garbage = fixture.directory + "/garbage.tar"
+            try Data((0..<65536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(
+                to: URL(fileURLWithPath: garbage))
+            let notOurs = fixture.directory + "/plain.tar"
+            _ = await PodlinkdFixture.run(["tar", "-cf", notOurs, "-C", fixture.directory, "good.tar"])
+            for bad in [truncated, garbage, notOurs, fixture.directory + "/missing.tar", "relative.tar"] {
+                await #expect { try await client.restoreContainer(name: "", import: bad) } throws: { error in
+                    if case .invalidArgument("import", _) = error as? IoPodlinkError { true } else { false }
+                }
+            }
+            // Only the original container; nothing mounted for another, no half-made directory.
+            #expect(try await client.listContainers().containers.map(\.id) == [id])
+            let containers = try FileManager.default.contentsOfDirectory(
+                atPath: fixture.directory + "/storage/containers")
+            #expect(containers == [id], "\(containers)")
+            let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+            #expect(mounts.split(separator: "\n").filter { $0.contains(fixture.directory) }.count <= 1)
         }
-        // Only the original container; nothing mounted for another, no half-made directory.
-        #expect(try await client.listContainers().containers.map(\.id) == [id])
-        let containers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory + "/storage/containers")
-        #expect(containers == [id], "\(containers)")
-        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
-        #expect(mounts.split(separator: "\n").filter { $0.contains(fixture.directory) }.count <= 1)
-        await connection.close()
-        await fixture.tearDown()
     }
 }

@@ -9,15 +9,13 @@ import Varlink
 @Suite("io.podlink end to end", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"))
 struct ContainerAPITests {
     func withService(_ body: (IoPodlinkClient, PodlinkdFixture) async throws -> Void) async throws {
-        let fixture = try await PodlinkdFixture()
-        let (client, connection) = try await fixture.clientWithImage()
-        do {
-            try await body(client, fixture)
-        } catch {
-            Issue.record("\(error)\nservice log:\n\(fixture.log)")
+        try await PodlinkdFixture.withClient { fixture, client in
+            do {
+                try await body(client, fixture)
+            } catch {
+                Issue.record("\(error)\nservice log:\n\(fixture.log)")
+            }
         }
-        await connection.close()
-        await fixture.tearDown()
     }
 
     func isError(_ error: any Error, _ check: (IoPodlinkError) -> Bool) -> Bool {

@@ -27,6 +27,23 @@ final class PodlinkdFixture: @unchecked Sendable {
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/conmon") && getuid() == 0
     }
 
+    /// Calls the service with Debian's own python, no varlink package needed: `SOCKET [COUNT [METHOD]]` makes COUNT
+    /// connections (1) with one call of METHOD (`io.podlink.GetVersion`) on each, and prints each reply on a line.
+    static let rawCalls = """
+        import socket, sys
+        method = sys.argv[3] if len(sys.argv) > 3 else "io.podlink.GetVersion"
+        for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 1):
+            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+            s.sendall(b'{"method":"' + method.encode() + b'"}\\0')
+            data = b""
+            while not data.endswith(b"\\0"):
+                chunk = s.recv(4096)
+                if not chunk: break
+                data += chunk
+            s.close()
+            print(data.rstrip(b"\\0").decode())
+        """
+
     /// The OCI layout every test loads, built once per process.
     static let image: String = {
         let path = root + "/podlink-e2e-image-\(getpid())"
@@ -97,6 +114,17 @@ final class PodlinkdFixture: @unchecked Sendable {
     func connect() async throws -> (IoPodlinkClient, VarlinkConnection) {
         let (client, connection) = try await Podlink.connect(.address("unix:\(socket)"))
         return (client, connection)
+    }
+
+    /// Runs `body` with a fresh service and a client with the test image loaded as `test:latest`; closes the
+    /// connection and tears the service down afterwards, whatever happens.
+    static func withClient(
+        _ body: (PodlinkdFixture, IoPodlinkClient) async throws -> Void
+    ) async throws {
+        try await withTearDown(try await PodlinkdFixture(), tearDown: { await $0.tearDown() }) { fixture in
+            let (client, connection) = try await fixture.clientWithImage()
+            try await withTearDown(connection, tearDown: { await $0.close() }) { _ in try await body(fixture, client) }
+        }
     }
 
     /// A client with the test image loaded as `test:latest`.

@@ -13,18 +13,7 @@ import Glibc
 /// outlive it.
 @Suite("podlinkd as a service", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"))
 struct ServiceTests {
-    /// A call made as `nobody` with Debian's own python (no varlink package needed).
-    static let rawCall = """
-        import socket, sys
-        s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-        s.sendall(b'{"method":"io.podlink.GetVersion"}\\0')
-        data = b""
-        while not data.endswith(b"\\0"):
-            chunk = s.recv(4096)
-            if not chunk: break
-            data += chunk
-        print(data.rstrip(b"\\0").decode())
-        """
+    static let rawCall = PodlinkdFixture.rawCalls
 
     @Test func peersOtherThanRootAndTheGroupArePermissionDenied() async throws {
         let fixture = try await PodlinkdFixture(socketMode: "0666")
@@ -196,9 +185,7 @@ struct ServiceTests {
         #expect(help.output.contains("method WaitContainer(") && help.output.contains("conditions: ?[]WaitCondition"))
         // The interface is Podlink's own: Podman 1.9's name is not served.
         let podman = await PodlinkdFixture.run([
-            "python3", "-c",
-            Self.rawCall.replacingOccurrences(of: "io.podlink.GetVersion", with: "io.podman.GetVersion"),
-            fixture.socket,
+            "python3", "-c", Self.rawCall, fixture.socket, "1", "io.podman.GetVersion",
         ])
         #expect(podman.output.contains(#""error":"org.varlink.service.InterfaceNotFound""#), "\(podman)")
         #expect(podman.output.contains(#""interface":"io.podman""#), "\(podman)")

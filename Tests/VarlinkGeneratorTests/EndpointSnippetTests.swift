@@ -7,7 +7,9 @@ import Testing
 struct EndpointSnippetTests {
     @Test func anErrorWithParameters() throws {
         let model = try translated("error NotFound (name: string, default: ?int)\n")
-        let expected = #"""
+        expectSnippet(
+            rendered { $0.write(model.errorEnum, to: &$1) },
+            #"""
             /// The errors `org.example.snippets` declares, with their typed parameters.
             public enum OrgExampleSnippetsError: Varlink.VarlinkTypedError, Swift.Hashable {
                 /// `NotFound`
@@ -35,13 +37,14 @@ struct EndpointSnippetTests {
                     }
                 }
             }
-            """#
-        #expect(rendered { $0.write(model.errorEnum, to: &$1) } == expected + "\n")
+            """#)
     }
 
     @Test func theServiceProtocolAndItsDispatch() throws {
         let model = try translated("# Watches a pet.\nmethod Watch(owner: string, default: ?bool) -> (pet: string)\n")
-        let expected = #"""
+        expectSnippet(
+            rendered { $0.write(model.service, to: &$1) },
+            #"""
             /// Implement this to serve `org.example.snippets`; register the value with a `VarlinkService`.
             ///
             /// Each method gets the decoded parameters and a context; it returns its (last) reply. A method may
@@ -74,8 +77,7 @@ struct EndpointSnippetTests {
                     }
                 }
             }
-            """#
-        #expect(rendered { $0.write(model.service, to: &$1) } == expected + "\n")
+            """#)
     }
 
     @Test func aMethodCalledWithMoreReturnsAStream() throws {

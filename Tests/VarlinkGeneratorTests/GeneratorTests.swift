@@ -22,15 +22,7 @@ func checkReference(_ generated: String, _ name: String) throws {
         return
     }
     let reference = try String(contentsOf: url, encoding: .utf8)
-    if generated != reference {
-        let generatedLines = generated.split(separator: "\n", omittingEmptySubsequences: false)
-        let referenceLines = reference.split(separator: "\n", omittingEmptySubsequences: false)
-        let common = min(generatedLines.count, referenceLines.count)
-        let index = (0..<common).first { generatedLines[$0] != referenceLines[$0] } ?? common
-        let got = index < generatedLines.count ? String(generatedLines[index]) : "<end>"
-        let wanted = index < referenceLines.count ? String(referenceLines[index]) : "<end>"
-        Issue.record("\(name) differs at line \(index + 1): generated «\(got)», reference «\(wanted)»")
-    }
+    if let difference = firstDifference(generated, reference) { Issue.record("\(name) \(difference)") }
 }
 
 @Suite("Generator output against reference files")

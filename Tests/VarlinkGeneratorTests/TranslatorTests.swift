@@ -7,7 +7,8 @@ import Testing
 struct TranslatorTests {
     @Test func aKeywordFieldResolvesToItsEscapedName() throws {
         let fields = try #require(
-            try translated("type Options (default: bool, self: int, let: ?int)\n").structure("Options")
+            try translated("type Options (default: bool, self: int, let: ?int)\n").member(
+                "Options", as: StructModel.self)
         )
         .fields
         #expect(fields.map(\.name) == ["default", "self", "let"])
@@ -20,7 +21,7 @@ struct TranslatorTests {
     @Test func aTypeReferenceResolvesToItsQualifiedSwiftType() throws {
         let model = try translated(
             "type Pet (name: string)\n\ntype Self (x: int)\n\ntype Owner (pets: ?[]Pet, me: Self)\n")
-        let owner = try #require(model.structure("Owner"))
+        let owner = try #require(model.member("Owner", as: StructModel.self))
         #expect(owner.fields[0].type == .optional(.array(.named("OrgExampleSnippets.Pet"))))
         #expect(owner.fields[0].type.swift == "[OrgExampleSnippets.Pet]?")
         #expect(owner.fields[1].type == .named("OrgExampleSnippets.Self_"))
@@ -32,7 +33,7 @@ struct TranslatorTests {
             try translated(
                 "type All (b: bool, i: int, f: float, s: string, o: object, t: [string](), m: [string]int)\n"
             )
-            .structure("All")
+            .member("All", as: StructModel.self)
         ).fields
         #expect(fields.map(\.type) == [.bool, .int, .float, .string, .object, .set, .map(.int)])
         #expect(fields[5].type.swift == "Swift.Set<Swift.String>")
@@ -41,78 +42,68 @@ struct TranslatorTests {
 
     @Test func anInlineStructBecomesATypeNestedInItsParent() throws {
         let box = try #require(
-            try translated("type Box (size: (width: int), sizes: [](depth: int))\n").structure("Box"))
+            try translated("type Box (size: (width: int), sizes: [](depth: int))\n").member("Box", as: StructModel.self)
+        )
         #expect(box.fields[0].type == .named("OrgExampleSnippets.Box.Size"))
         #expect(box.fields[1].type == .array(.named("OrgExampleSnippets.Box.Sizes")))
         #expect(box.nested.map(\.name) == ["Size", "Sizes"])
-        guard case .structure(let size) = box.nested[0] else {
-            Issue.record("Size is not a struct")
-            return
-        }
+        let size = try #require(box.nested[0].model(as: StructModel.self))
         #expect(size.documentation == ["The type of `size`."])
         #expect(size.fields.map(\.property) == ["width"])
     }
 
     @Test func anAliasNamesItsInlineElementAvoidingTakenNames() throws {
         let model = try translated("type List [](x: int)\n\ntype ListElement (k: int)\n")
-        guard case .typeAlias(let list) = model.member("List") else {
-            Issue.record("List is not an alias")
-            return
-        }
+        let list = try #require(model.member("List", as: TypeAliasModel.self))
         #expect(list.type == .array(.named("OrgExampleSnippets.ListElement2")))
         #expect(list.nested.map(\.name) == ["ListElement2"])
     }
 
     @Test func fieldsWhoseSwiftNamesCollideAreNumbered() throws {
-        let fields = try #require(try translated("type T (a_b: int, aB: int)\n").structure("T")).fields
+        let fields = try #require(try translated("type T (a_b: int, aB: int)\n").member("T", as: StructModel.self))
+            .fields
         #expect(fields.map(\.property) == ["aB", "aB2"])
         #expect(fields.map(\.name) == ["a_b", "aB"])
     }
 
     @Test func enumValuesBecomeCamelCasedCases() throws {
-        guard case .enumeration(let color) = try translated("type Color (dark_blue, default)\n").member("Color") else {
-            Issue.record("Color is not an enum")
-            return
-        }
+        let color = try #require(
+            try translated("type Color (dark_blue, default)\n").member("Color", as: EnumModel.self))
         #expect(color.cases.map(\.name) == ["darkBlue", "`default`"])
         #expect(color.cases.map(\.value) == ["dark_blue", "default"])
     }
 
     @Test func aMethodResolvesOnceForItsNamespaceTheProtocolAndTheClient() throws {
         let model = try translated("method Watch(owner: string, default: ?bool) -> (pet: string)\n")
-        guard case .method(let watch) = model.member("Watch") else {
-            Issue.record("Watch is not a method")
-            return
-        }
+        let watch = try #require(model.member("Watch", as: MethodModel.self))
         #expect(watch.methodName == "org.example.snippets.Watch")
         #expect(watch.failure == "OrgExampleSnippetsError")
         #expect(watch.documentation == ["The method `Watch`."])
-        #expect(model.service.requirements.map(\.functionName) == ["watch"])
-        #expect(model.service.requirements.map(\.methodName) == ["Watch"])
-        #expect(model.service.requirements.map(\.methodType) == ["OrgExampleSnippets.Watch"])
+        #expect(model.service.requirements.map(\.name) == ["watch"])
+        #expect(model.service.requirements.map(\.varlinkName) == ["Watch"])
+        #expect(model.service.requirements.map(\.type) == ["OrgExampleSnippets.Watch"])
         #expect(model.service.requirements.map(\.documentation) == [["`Watch`"]])
         let call = try #require(model.client.calls.first)
+        #expect(call.name == "watch" && call.type == "OrgExampleSnippets.Watch")
         #expect(call.documentation == ["Calls `Watch`."])
-        #expect(call.parameters == watch.parameters.fields)
+        #expect(call.fields == watch.parameters.fields)
         #expect(model.client.connectionProperty == "connection")
     }
 
     @Test func aMethodNamedConnectionMovesTheClientsProperty() throws {
         let model = try translated("method Connection() -> ()\n")
         #expect(model.client.connectionProperty == "varlinkConnection")
-        #expect(model.client.calls.map(\.functionName) == ["connection"])
+        #expect(model.client.calls.map(\.name) == ["connection"])
     }
 
     @Test func anErrorCaseCarriesTheFieldsOfItsParameters() throws {
         let model = try translated("error NotFound (name: string, default: ?int)\n\nerror Busy ()\n")
-        guard case .error(let notFound) = model.member("NotFound") else {
-            Issue.record("NotFound is not an error")
-            return
-        }
+        let notFound = try #require(model.member("NotFound", as: ErrorModel.self))
         #expect(notFound.errorName == "org.example.snippets.NotFound")
         #expect(model.errorEnum.name == "OrgExampleSnippetsError")
         #expect(model.errorEnum.cases.map(\.name) == ["notFound", "busy"])
-        #expect(model.errorEnum.cases.map(\.errorType) == ["OrgExampleSnippets.NotFound", "OrgExampleSnippets.Busy"])
+        #expect(model.errorEnum.cases.map(\.varlinkName) == ["NotFound", "Busy"])
+        #expect(model.errorEnum.cases.map(\.type) == ["OrgExampleSnippets.NotFound", "OrgExampleSnippets.Busy"])
         #expect(model.errorEnum.cases[0].fields == notFound.parameters.fields)
         #expect(model.errorEnum.cases[1].fields.isEmpty)
     }

@@ -104,6 +104,19 @@ struct ParserTests {
         #expect(try InterfaceParser.parse(InterfacePrinter().print(interface)) == interface)
     }
 
+    @Test func locationsAreKeptButNotCompared() throws {
+        let text = "interface org.example.where\n\nmethod Ping(a: int) -> (b: Pong)\n\ntype Pong (c, d)\n"
+        let here = try InterfaceParser.parse(text)
+        let there = try InterfaceParser.parse("\n\n" + text)
+        #expect(here == there)
+        #expect(here.hashValue == there.hashValue)
+        #expect(here.location?.line == 1 && there.location?.line == 3)
+        let (ping, pingThere) = (here.methods[0], there.methods[0])
+        #expect(ping.input[0].location?.line == 3 && pingThere.input[0].location?.line == 5)
+        guard case .reference(let pong) = ping.output[0].type else { Issue.record("b is not a reference"); return }
+        #expect(pong.location?.column == 28)
+    }
+
     @Test func acceptsCRLFAndTabs() throws {
         let text = "# doc\r\ninterface org.example.crlf\r\n\r\n# method doc\r\nmethod\tPing(a: int) -> (b: int)\r\n"
         let interface = try InterfaceParser.parse(text)

@@ -32,9 +32,9 @@ public final class ContainerBatch {
         try await engine.killLocked(&record, signal: try Checked.signal(signal))
     }
     /// Pause, as ``Engine/pauseContainer(_:)``.
-    public func pause() async throws(EngineError) { try await engine.pauseLocked(&record) }
+    public func pause() async throws(EngineError) { try await engine.freezeLocked(&record, .pause) }
     /// Unpause, as ``Engine/unpauseContainer(_:)``.
-    public func unpause() async throws(EngineError) { try await engine.unpauseLocked(&record) }
+    public func unpause() async throws(EngineError) { try await engine.freezeLocked(&record, .unpause) }
     /// Restart, as ``Engine/restartContainer(_:timeout:)``.
     public func restart(timeout: Int? = nil) async throws(EngineError) {
         try await engine.restartLocked(&record, timeout: try Checked.timeout(timeout))

@@ -105,12 +105,19 @@ extension Engine {
 
     /// Every container, from the store.
     public func listContainers() async throws(EngineError) -> [ContainerSummary] {
-        try store.allContainers().map(live).map {
-            ContainerSummary(
-                id: $0.config.id, name: $0.config.name, image: $0.config.imageName, command: $0.config.command,
-                status: $0.state.status, exitCode: $0.state.exitCode, createdAt: $0.config.createdAt,
-                labels: $0.config.labels)
-        }
+        try store.allContainers().map { Self.summary(live($0)) }
+    }
+
+    /// One container's summary, as ``listContainers()`` lists it.
+    public func containerSummary(_ reference: String) async throws(EngineError) -> ContainerSummary {
+        Self.summary(live(try store.container(reference)))
+    }
+
+    private static func summary(_ record: ContainerRecord) -> ContainerSummary {
+        ContainerSummary(
+            id: record.config.id, name: record.config.name, image: record.config.imageName,
+            command: record.config.command, status: record.state.status, exitCode: record.state.exitCode,
+            createdAt: record.config.createdAt, labels: record.config.labels)
     }
 
     /// The names of each image's containers, by image id (images without containers are absent).

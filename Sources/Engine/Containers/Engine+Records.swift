@@ -15,4 +15,14 @@ extension Engine {
             return try await body(&record)
         }
     }
+
+    /// Runs `body` under the container's lock with its freshly read record, and returns the container's id.
+    func operate(
+        _ reference: String, _ body: (inout ContainerRecord) async throws(EngineError) -> Void
+    ) async throws(EngineError) -> String {
+        try await locked(reference) { (record) throws(EngineError) -> String in
+            try await body(&record)
+            return record.config.id
+        }
+    }
 }

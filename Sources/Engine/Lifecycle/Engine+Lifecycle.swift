@@ -12,9 +12,8 @@ extension Engine {
     /// stopped or exited container is re-initialised.
     @discardableResult
     public func initContainer(_ reference: String) async throws(EngineError) -> String {
-        try await locked(reference) { (record) throws(EngineError) -> String in
+        try await operate(reference) { (record) throws(EngineError) in
             try await initContainerLocked(&record)
-            return record.config.id
         }
     }
 
@@ -64,10 +63,9 @@ extension Engine {
     /// running.
     @discardableResult
     public func startContainer(_ reference: String) async throws(EngineError) -> String {
-        try await locked(reference) { (record) throws(EngineError) -> String in
+        try await operate(reference) { (record) throws(EngineError) in
             try await syncLocked(&record)
             try await startLocked(&record)
-            return record.config.id
         }
     }
 
@@ -108,9 +106,8 @@ extension Engine {
     @discardableResult
     public func stopContainer(_ reference: String, timeout: Int? = nil) async throws(EngineError) -> String {
         let timeout = try Checked.timeout(timeout)
-        return try await locked(reference) { (record) throws(EngineError) -> String in
+        return try await operate(reference) { (record) throws(EngineError) in
             try await stopLocked(&record, timeout: timeout)
-            return record.config.id
         }
     }
 
@@ -129,46 +126,34 @@ extension Engine {
     @discardableResult
     public func killContainer(_ reference: String, signal: Int = 9) async throws(EngineError) -> String {
         let signal = try Checked.signal(signal)
-        return try await locked(reference) { (record) throws(EngineError) -> String in
+        return try await operate(reference) { (record) throws(EngineError) in
             try await killLocked(&record, signal: signal)
-            return record.config.id
         }
     }
 
-    func pauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
+    /// Freezes (`.pause`) or thaws (`.unpause`) the container's processes.
+    func freezeLocked(_ record: inout ContainerRecord, _ operation: ContainerOperation) async throws(EngineError) {
         try await syncLocked(&record)
-        try ContainerLifecycle.check(.pause, from: record.state.status, container: record.config.name)
+        try ContainerLifecycle.check(operation, from: record.state.status, container: record.config.name)
         let id = record.config.id
-        try await onLiveProcess(&record, .pause) { () throws(EngineError) in try await runtime.pause(id) }
-        record.state.status = ContainerLifecycle.next(after: .pause, from: record.state.status)
-        try store.saveState(record.config, record.state, event: .pause)
+        let runtime = self.runtime
+        try await onLiveProcess(&record, operation) { () throws(EngineError) in
+            if operation == .pause { try await runtime.pause(id) } else { try await runtime.resume(id) }
+        }
+        record.state.status = ContainerLifecycle.next(after: operation, from: record.state.status)
+        try store.saveState(record.config, record.state, event: operation == .pause ? .pause : .unpause)
     }
 
     /// Freezes every process of a running container (cgroup freezer).
     @discardableResult
     public func pauseContainer(_ reference: String) async throws(EngineError) -> String {
-        try await locked(reference) { (record) throws(EngineError) -> String in
-            try await pauseLocked(&record)
-            return record.config.id
-        }
-    }
-
-    func unpauseLocked(_ record: inout ContainerRecord) async throws(EngineError) {
-        try await syncLocked(&record)
-        try ContainerLifecycle.check(.unpause, from: record.state.status, container: record.config.name)
-        let id = record.config.id
-        try await onLiveProcess(&record, .unpause) { () throws(EngineError) in try await runtime.resume(id) }
-        record.state.status = ContainerLifecycle.next(after: .unpause, from: record.state.status)
-        try store.saveState(record.config, record.state, event: .unpause)
+        try await operate(reference) { (record) throws(EngineError) in try await freezeLocked(&record, .pause) }
     }
 
     /// Thaws a paused container.
     @discardableResult
     public func unpauseContainer(_ reference: String) async throws(EngineError) -> String {
-        try await locked(reference) { (record) throws(EngineError) -> String in
-            try await unpauseLocked(&record)
-            return record.config.id
-        }
+        try await operate(reference) { (record) throws(EngineError) in try await freezeLocked(&record, .unpause) }
     }
 
     func restartLocked(_ record: inout ContainerRecord, timeout: UInt32?) async throws(EngineError) {
@@ -185,9 +170,8 @@ extension Engine {
     @discardableResult
     public func restartContainer(_ reference: String, timeout: Int? = nil) async throws(EngineError) -> String {
         let timeout = try Checked.timeout(timeout)
-        return try await locked(reference) { (record) throws(EngineError) -> String in
+        return try await operate(reference) { (record) throws(EngineError) in
             try await restartLocked(&record, timeout: timeout)
-            return record.config.id
         }
     }
 
@@ -204,7 +188,7 @@ extension Engine {
     /// removes its cgroups. Refused while it runs, is paused, or has exec sessions.
     @discardableResult
     public func cleanupContainer(_ reference: String) async throws(EngineError) -> String {
-        try await locked(reference) { (record) throws(EngineError) -> String in
+        try await operate(reference) { (record) throws(EngineError) in
             try await syncLocked(&record)
             try ContainerLifecycle.check(.cleanup, from: record.state.status, container: record.config.name)
             guard try liveExecSessions(of: record.config.id).filter(\.running).isEmpty else {
@@ -214,7 +198,6 @@ extension Engine {
             try await cleanupLocked(&record)
             if record.state.status == .created { record.state.status = .configured }
             try store.saveState(record.config, record.state, event: .cleanup)
-            return record.config.id
         }
     }
 }

@@ -59,22 +59,23 @@ indirect enum SwiftType: Sendable, Hashable {
 
     /// An expression converting `expression` (of the API type) to the wire type.
     func toWire(_ expression: String) -> String {
-        guard containsSet else { return expression }
-        switch self {
-        case .set: return "Varlink.VarlinkStringSet(\(expression))"
-        case .optional(let inner), .array(let inner): return "\(expression).map { \(inner.toWire("$0")) }"
-        case .map(let inner): return "\(expression).mapValues { \(inner.toWire("$0")) }"
-        default: return expression
-        }
+        converted(expression) { "Varlink.VarlinkStringSet(\($0))" }
     }
 
     /// An expression converting `expression` (of the wire type) to the API type.
     func fromWire(_ expression: String) -> String {
+        converted(expression) { "\($0).values" }
+    }
+
+    /// An expression converting `expression` where this type's sets differ between the API and the wire: each set
+    /// by `convertSet`, and optionals, arrays and dictionaries through `map` or `mapValues` around what they hold.
+    private func converted(_ expression: String, convertSet: (String) -> String) -> String {
         guard containsSet else { return expression }
         switch self {
-        case .set: return "\(expression).values"
-        case .optional(let inner), .array(let inner): return "\(expression).map { \(inner.fromWire("$0")) }"
-        case .map(let inner): return "\(expression).mapValues { \(inner.fromWire("$0")) }"
+        case .set: return convertSet(expression)
+        case .optional(let inner), .array(let inner):
+            return "\(expression).map { \(inner.converted("$0", convertSet: convertSet)) }"
+        case .map(let inner): return "\(expression).mapValues { \(inner.converted("$0", convertSet: convertSet)) }"
         default: return expression
         }
     }

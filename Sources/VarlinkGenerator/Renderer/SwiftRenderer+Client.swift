@@ -18,40 +18,37 @@ extension SwiftRenderer {
         }
     }
 
-    /// The four functions of one method in the client.
-    private func write(_ call: ClientModel.Call, connection property: String, to w: inout CodeWriter) {
-        let type = call.methodType
-        let fields = call.parameters
+    /// The four functions of one method in the client: a call with one reply, then the `more`, `oneway` and `upgrade`
+    /// forms, each with its extra argument, its note in the documentation, its result and the client's function.
+    private func write(_ call: EndpointEntryModel, connection property: String, to w: inout CodeWriter) {
+        let type = call.type
+        let fields = call.fields
         let arguments = fields.map { "\($0.property): \($0.type.swift)\($0.type.isOptional ? " = nil" : "")" }
         let build = "\(type).Parameters(\(fields.map { "\($0.label): \($0.property)" }.joined(separator: ", ")))"
-        let name = call.functionName
-        let documentation = call.documentation
-        func signature(_ extra: String?) -> String {
-            (arguments + (extra.map { [$0] } ?? [])).joined(separator: ", ")
-        }
-        w.line()
-        w.doc(documentation)
-        w.block("public func \(name)(\(signature(nil))) async throws -> \(type).Reply") { w in
-            w.line("try await \(property).call(\(type).self, \(build))")
-        }
-        w.line()
-        w.doc(documentation + ["", "Asks for `more`: the replies come as a stream."])
-        w.block(
-            "public func \(name)(\(signature("_ more: Varlink.VarlinkMore"))) -> Swift.AsyncThrowingStream<\(type).Reply, any Swift.Error>"
-        ) { w in
-            w.line("\(property).stream(\(type).self, \(build))")
-        }
-        w.line()
-        w.doc(documentation + ["", "Sends the call `oneway`: no reply comes back."])
-        w.block("public func \(name)(\(signature("_ oneway: Varlink.VarlinkOneway"))) async throws") { w in
-            w.line("try await \(property).send(\(type).self, \(build))")
-        }
-        w.line()
-        w.doc(documentation + ["", "Asks to `upgrade`: after the reply, the connection is the caller's."])
-        w.block(
-            "public func \(name)(\(signature("_ upgrade: Varlink.VarlinkUpgrade"))) async throws -> (\(type).Reply, any Varlink.VarlinkUpgradedConnection)"
-        ) { w in
-            w.line("try await \(property).upgrade(\(type).self, \(build))")
+        let forms: [(argument: String?, note: String?, result: String, function: String)] = [
+            (nil, nil, "async throws -> \(type).Reply", "try await \(property).call"),
+            (
+                "_ more: Varlink.VarlinkMore", "Asks for `more`: the replies come as a stream.",
+                "-> Swift.AsyncThrowingStream<\(type).Reply, any Swift.Error>", "\(property).stream"
+            ),
+            (
+                "_ oneway: Varlink.VarlinkOneway", "Sends the call `oneway`: no reply comes back.", "async throws",
+                "try await \(property).send"
+            ),
+            (
+                "_ upgrade: Varlink.VarlinkUpgrade",
+                "Asks to `upgrade`: after the reply, the connection is the caller's.",
+                "async throws -> (\(type).Reply, any Varlink.VarlinkUpgradedConnection)",
+                "try await \(property).upgrade"
+            ),
+        ]
+        for form in forms {
+            let signature = (arguments + (form.argument.map { [$0] } ?? [])).joined(separator: ", ")
+            w.line()
+            w.doc(call.documentation + (form.note.map { ["", $0] } ?? []))
+            w.block("public func \(call.name)(\(signature)) \(form.result)") { w in
+                w.line("\(form.function)(\(type).self, \(build))")
+            }
         }
     }
 }

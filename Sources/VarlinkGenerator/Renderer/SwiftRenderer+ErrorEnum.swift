@@ -25,7 +25,7 @@ extension SwiftRenderer {
                 }
                 w.block("switch self") { w in
                     for entry in cases {
-                        let type = entry.errorType
+                        let type = entry.type
                         let bindings = entry.fields.map { "let \($0.property)" }.joined(separator: ", ")
                         let arguments = entry.fields.map { "\($0.label): \($0.property)" }.joined(separator: ", ")
                         w.line("case .\(entry.name)\(entry.fields.isEmpty ? "" : "(\(bindings))"):")
@@ -40,12 +40,12 @@ extension SwiftRenderer {
             w.block("public init?(varlinkError error: Varlink.VarlinkError) throws") { w in
                 w.block("switch error.name") { w in
                     for entry in cases {
-                        w.line("case \(entry.errorType).errorName:")
+                        w.line("case \(entry.type).errorName:")
                         if entry.fields.isEmpty {
                             w.line("    self = .\(entry.name)")
                         } else {
                             w.line(
-                                "    let parameters = try error.decodeParameters(\(entry.errorType).Parameters.self)")
+                                "    let parameters = try error.decodeParameters(\(entry.type).Parameters.self)")
                             let arguments = entry.fields.map { "\($0.label): parameters.\($0.property)" }
                             w.line("    self = .\(entry.name)(\(arguments.joined(separator: ", ")))")
                         }

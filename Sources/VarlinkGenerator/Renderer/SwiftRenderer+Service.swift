@@ -8,9 +8,9 @@ extension SwiftRenderer {
         w.line("/// `context.onUpgrade(_:)` when the caller asked to `upgrade`.")
         w.block("public protocol \(service.name): Varlink.VarlinkInterfaceHandler") { w in
             for requirement in service.requirements {
-                let type = requirement.methodType
+                let type = requirement.type
                 w.doc(requirement.documentation)
-                w.line("func \(requirement.functionName)(")
+                w.line("func \(requirement.name)(")
                 w.line("    _ parameters: \(type).Parameters, context: Varlink.VarlinkCallContext<\(type).Reply>")
                 w.line(") async throws -> \(type).Reply")
             }
@@ -27,10 +27,10 @@ extension SwiftRenderer {
             w.block("public func handle(_ call: Varlink.VarlinkServerCall) async throws") { w in
                 w.block("switch call.member") { w in
                     for requirement in service.requirements {
-                        let type = requirement.methodType
-                        w.line("case \(SwiftNames.stringLiteral(requirement.methodName)):")
+                        let type = requirement.type
+                        w.line("case \(SwiftNames.stringLiteral(requirement.varlinkName)):")
                         w.line("    let parameters = try call.decodeParameters(\(type).Parameters.self)")
-                        w.line("    let reply = try await \(requirement.functionName)(")
+                        w.line("    let reply = try await \(requirement.name)(")
                         w.line("        parameters, context: call.context(replying: \(type).Reply.self))")
                         w.line("    try await call.reply(reply)")
                     }

@@ -20,10 +20,10 @@ struct SwiftRenderer {
 
     /// The namespace enum: names, interface text, and a declaration per member.
     func write(_ namespace: NamespaceModel, to w: inout CodeWriter) {
-        w.doc(namespace.documentation)
-        w.block("public enum \(namespace.name)") { w in
-            w.line("/// The interface name.")
-            w.line("public static let interfaceName = \(SwiftNames.stringLiteral(namespace.interfaceName))")
+        writeNamespaceEnum(
+            namespace.name, documentation: namespace.documentation,
+            constant: ("The interface name.", "interfaceName", namespace.interfaceName), to: &w
+        ) { w in
             w.line()
             w.line("/// The interface definition, as `org.varlink.service.GetInterfaceDescription` returns it.")
             w.line("public static let interfaceDescription = \(rawLiteral(namespace.interfaceDescription))")
@@ -55,10 +55,10 @@ struct SwiftRenderer {
 
     /// A method's namespace: its name, its error type, its parameters and its reply.
     func write(_ method: MethodModel, to w: inout CodeWriter) {
-        w.doc(method.documentation)
-        w.block("public enum \(method.name): Varlink.VarlinkMethod") { w in
-            w.line("/// The fully qualified method name.")
-            w.line("public static let methodName = \(SwiftNames.stringLiteral(method.methodName))")
+        writeNamespaceEnum(
+            "\(method.name): Varlink.VarlinkMethod", documentation: method.documentation,
+            constant: ("The fully qualified method name.", "methodName", method.methodName), to: &w
+        ) { w in
             w.line("/// The errors of this method's interface.")
             w.line("public typealias Failure = \(method.failure)")
             w.line()
@@ -70,12 +70,26 @@ struct SwiftRenderer {
 
     /// An error's namespace: its name and its parameters.
     func write(_ error: ErrorModel, to w: inout CodeWriter) {
-        w.doc(error.documentation)
-        w.block("public enum \(error.name)") { w in
-            w.line("/// The fully qualified error name.")
-            w.line("public static let errorName = \(SwiftNames.stringLiteral(error.errorName))")
+        writeNamespaceEnum(
+            error.name, documentation: error.documentation,
+            constant: ("The fully qualified error name.", "errorName", error.errorName), to: &w
+        ) { w in
             w.line()
             write(error.parameters, to: &w)
+        }
+    }
+
+    /// A namespace enum (of the interface, a method or an error) declared as `declaration`: its documentation, then
+    /// the string constant that names what it stands for, then `body`.
+    private func writeNamespaceEnum(
+        _ declaration: String, documentation: [String], constant: (summary: String, name: String, value: String),
+        to w: inout CodeWriter, body: (inout CodeWriter) -> Void
+    ) {
+        w.doc(documentation)
+        w.block("public enum \(declaration)") { w in
+            w.line("/// \(constant.summary)")
+            w.line("public static let \(constant.name) = \(SwiftNames.stringLiteral(constant.value))")
+            body(&w)
         }
     }
 

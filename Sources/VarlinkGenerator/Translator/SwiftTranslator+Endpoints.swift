@@ -5,44 +5,41 @@ extension SwiftTranslator {
     func translateErrorEnum(_ errors: [(definition: ErrorDefinition, model: ErrorModel)]) -> ErrorEnumModel {
         var usedCases: Set<String> = []
         let cases = errors.map { error in
-            ErrorEnumModel.Case(
+            EndpointEntryModel(
+                varlinkName: error.definition.name,
                 name: SwiftNames.identifier(
                     SwiftNames.unique(SwiftNames.lowerCamel(error.definition.name), in: &usedCases)),
                 documentation: documentation(error.definition.documentation, or: "`\(error.definition.name)`"),
-                errorType: "\(namespace).\(error.model.name)", fields: error.model.parameters.fields)
+                type: "\(namespace).\(error.model.name)", fields: error.model.parameters.fields)
         }
         return ErrorEnumModel(name: errorTypeName, interfaceName: interface.name, namespace: namespace, cases: cases)
     }
 
     /// The server protocol: a requirement and a dispatch case per method.
     func translateService(_ methods: [(definition: MethodDefinition, model: MethodModel)]) -> ServiceModel {
-        let requirements = methods.map { method in
-            ServiceModel.Requirement(
-                methodName: method.definition.name, functionName: functionName(method.definition),
-                documentation: documentation(method.definition.documentation, or: "`\(method.definition.name)`"),
-                methodType: "\(namespace).\(method.model.name)")
-        }
-        return ServiceModel(
-            name: serviceName, interfaceName: interface.name, namespace: namespace, requirements: requirements)
+        ServiceModel(
+            name: serviceName, interfaceName: interface.name, namespace: namespace,
+            requirements: methods.map { entry($0, or: "`\($0.definition.name)`") })
     }
 
     /// The client: the calls of each method, their arguments the fields of the method's `Parameters`.
     func translateClient(_ methods: [(definition: MethodDefinition, model: MethodModel)]) -> ClientModel {
         let functionNames = Set(methods.map { SwiftNames.lowerCamel($0.definition.name) })
-        let calls = methods.map { method in
-            ClientModel.Call(
-                functionName: functionName(method.definition),
-                documentation: documentation(method.definition.documentation, or: "Calls `\(method.definition.name)`."),
-                methodType: "\(namespace).\(method.model.name)", parameters: method.model.parameters.fields)
-        }
         return ClientModel(
             name: clientName, interfaceName: interface.name,
             connectionProperty: functionNames.contains("connection") ? "varlinkConnection" : "connection",
-            calls: calls)
+            calls: methods.map { entry($0, or: "Calls `\($0.definition.name)`.") })
     }
 
-    /// The Swift function of a method, in the protocol and in the client.
-    private func functionName(_ method: MethodDefinition) -> String {
-        SwiftNames.identifier(SwiftNames.lowerCamel(method.name))
+    /// A method as the protocol and the client list it, under the same Swift function name in both; documented as
+    /// the interface documents it, or with `fallback`.
+    private func entry(
+        _ method: (definition: MethodDefinition, model: MethodModel), or fallback: String
+    ) -> EndpointEntryModel {
+        EndpointEntryModel(
+            varlinkName: method.definition.name,
+            name: SwiftNames.identifier(SwiftNames.lowerCamel(method.definition.name)),
+            documentation: documentation(method.definition.documentation, or: fallback),
+            type: "\(namespace).\(method.model.name)", fields: method.model.parameters.fields)
     }
 }

@@ -7,6 +7,12 @@ extension SwiftTranslator {
         _ type: TypeExpression, suggestedName: String, scope: String, used: inout Set<String>,
         nested: inout [DeclarationModel], documentation: [String]
     ) -> SwiftType {
+        /// The type inside an optional, array or dictionary, resolved with the same names and scope.
+        func resolveWrapped(_ inner: TypeExpression) -> SwiftType {
+            resolve(
+                inner, suggestedName: suggestedName, scope: scope, used: &used, nested: &nested,
+                documentation: documentation)
+        }
         switch type {
         case .bool: return .bool
         case .int: return .int
@@ -15,21 +21,9 @@ extension SwiftTranslator {
         case .object: return .object
         case .set: return .set
         case .reference(let reference): return .named("\(namespace).\(SwiftNames.typeName(reference.name))")
-        case .optional(let inner):
-            return .optional(
-                resolve(
-                    inner, suggestedName: suggestedName, scope: scope, used: &used, nested: &nested,
-                    documentation: documentation))
-        case .array(let inner):
-            return .array(
-                resolve(
-                    inner, suggestedName: suggestedName, scope: scope, used: &used, nested: &nested,
-                    documentation: documentation))
-        case .map(let inner):
-            return .map(
-                resolve(
-                    inner, suggestedName: suggestedName, scope: scope, used: &used, nested: &nested,
-                    documentation: documentation))
+        case .optional(let inner): return .optional(resolveWrapped(inner))
+        case .array(let inner): return .array(resolveWrapped(inner))
+        case .map(let inner): return .map(resolveWrapped(inner))
         case .structure(let fields):
             let name = SwiftNames.unique(SwiftNames.typeName(suggestedName), in: &used)
             let qualified = "\(scope).\(name)"
