@@ -11,20 +11,12 @@ let swiftSettings: [SwiftSetting] = [
 // systemd's socket activation. SwiftPM's `platforms:` lists Apple systems alone, so it is left out.
 let package = Package(
     name: "Podlink",
-    products: [
-        .library(name: "PodlinkShared", targets: ["PodlinkShared"]),
-        .library(name: "VarlinkIDL", targets: ["VarlinkIDL"]),
-        .library(name: "VarlinkGenerator", targets: ["VarlinkGenerator"]),
-        .library(name: "Varlink", targets: ["Varlink"]),
-        .library(name: "Engine", targets: ["Engine"]),
-        .library(name: "PodlinkAPI", targets: ["PodlinkAPI"]),
-        .library(name: "PodlinkClient", targets: ["PodlinkClient"]),
-        .executable(name: "podlinkd", targets: ["podlinkd"]),
-        .executable(name: "podlink", targets: ["podlink"]),
-        .executable(name: "varlink-swift-gen", targets: ["varlink-swift-gen"]),
-        .executable(name: "varlink-certification", targets: ["varlink-certification"]),
-        .plugin(name: "VarlinkGeneratorPlugin", targets: ["VarlinkGeneratorPlugin"]),
-    ],
+    // Each product is the target of its name.
+    products: ["PodlinkShared", "VarlinkIDL", "VarlinkGenerator", "Varlink", "Engine", "PodlinkAPI", "PodlinkClient"]
+        .map { .library(name: $0, targets: [$0]) }
+        + ["podlinkd", "podlink", "varlink-swift-gen", "varlink-certification"].map {
+            .executable(name: $0, targets: [$0])
+        } + [.plugin(name: "VarlinkGeneratorPlugin", targets: ["VarlinkGeneratorPlugin"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -11,6 +11,29 @@ struct AttachedStream {
     let tty: Bool
     let forwardsInput: Bool
 
+    /// ``run()`` with this process's terminal in raw mode while input goes to a terminal on the service's side,
+    /// and that terminal given this one's size now and after every SIGWINCH through `resize`.
+    func runAtTerminal(resize: @escaping @Sendable (_ rows: Int, _ columns: Int) async -> Void) async throws -> Int32? {
+        let terminal = tty && forwardsInput ? Terminal.raw() : nil
+        defer { terminal?.restore() }
+        let resizing = tty ? Self.followTerminalSize(resize) : nil
+        defer { resizing?.cancel() }
+        return try await run()
+    }
+
+    /// Gives a terminal on the service's side this terminal's size now and after every SIGWINCH.
+    static func followTerminalSize(
+        _ resize: @escaping @Sendable (_ rows: Int, _ columns: Int) async -> Void
+    ) -> SignalHandler? {
+        guard Terminal.size() != nil else { return nil }
+        let update: @Sendable () -> Void = {
+            guard let size = Terminal.size() else { return }
+            Task { await resize(size.rows, size.columns) }
+        }
+        update()
+        return SignalHandler(signals: [SIGWINCH]) { update() }
+    }
+
     /// Runs until the container's output ends; returns the exit code the last frame carried (nil with a
     /// terminal, whose stream has none, or when the connection ended without one).
     func run() async throws -> Int32? {

@@ -47,16 +47,10 @@ struct ExecCommand: AsyncParsableCommand {
                 let size = tty ? Terminal.size() : nil
                 let (reply, connection) = try await attaching.startExecSession(
                     session: session, rows: size?.rows, columns: size?.columns, .upgrade)
-                let terminal = reply.tty && interactive ? Terminal.raw() : nil
-                defer { terminal?.restore() }
-                let resizing =
-                    reply.tty
-                    ? RunCommand.followTerminalSize { rows, columns in
-                        _ = try? await client.resizeExecSession(session: session, rows: rows, columns: columns)
-                    } : nil
-                defer { resizing?.cancel() }
                 return try await AttachedStream(connection: connection, tty: reply.tty, forwardsInput: interactive)
-                    .run()
+                    .runAtTerminal { rows, columns in
+                        _ = try? await client.resizeExecSession(session: session, rows: rows, columns: columns)
+                    }
             }
             if let streamed { return Int(streamed) }
             // With a terminal the stream carries no exit code; the service closed it once the exit was recorded,

@@ -78,15 +78,10 @@ struct RunCommand: AsyncParsableCommand {
                 name: id, stdin: interactive, start: start, detachKeys: detachKeys, .upgrade)
             let proxies = sigProxy ? Self.proxySignals(to: id, client) : []
             defer { for proxy in proxies { proxy.cancel() } }
-            let terminal = reply.tty && interactive ? Terminal.raw() : nil
-            defer { terminal?.restore() }
-            let resizing =
-                reply.tty
-                ? Self.followTerminalSize { rows, columns in
+            return try await AttachedStream(connection: connection, tty: reply.tty, forwardsInput: interactive)
+                .runAtTerminal { rows, columns in
                     _ = try? await client.resizeContainerTerminal(name: id, rows: rows, columns: columns)
-                } : nil
-            defer { resizing?.cancel() }
-            return try await AttachedStream(connection: connection, tty: reply.tty, forwardsInput: interactive).run()
+                }
         }
         if let streamed { return Int(streamed) }
         // With a terminal the stream carries no exit code, and a detach none either: the service closes the
@@ -94,19 +89,6 @@ struct RunCommand: AsyncParsableCommand {
         let state = try await client.inspectContainer(name: id).container.state
         if state.status == .running || state.status == .paused { return nil }
         return state.exitCode
-    }
-
-    /// Gives a terminal on the service's side this terminal's size now and after every SIGWINCH.
-    static func followTerminalSize(
-        _ resize: @escaping @Sendable (_ rows: Int, _ columns: Int) async -> Void
-    ) -> SignalHandler? {
-        guard Terminal.size() != nil else { return nil }
-        let update: @Sendable () -> Void = {
-            guard let size = Terminal.size() else { return }
-            Task { await resize(size.rows, size.columns) }
-        }
-        update()
-        return SignalHandler(signals: [SIGWINCH]) { update() }
     }
 
     /// Handlers that send the signals podlink receives to the container, as `podman run --sig-proxy`.

@@ -152,7 +152,7 @@ struct AttachTests {
                 create: .init(image: "test:latest", command: ["cat"], stdin: true)
             ).container
             // Without `upgrade`: ExpectedUpgrade.
-            let plain = await PodlinkdFixture.run([
+            let plain = await ChildProcess.run([
                 "python3", "-c",
                 """
                 import socket, sys
@@ -164,7 +164,7 @@ struct AttachTests {
             ])
             #expect(plain.output.contains("org.varlink.service.ExpectedUpgrade"), "\(plain)")
             // The call before it is answered first; the bytes after its NUL are the process's, not a call.
-            let result = await PodlinkdFixture.run(["python3", "-c", Self.rawUpgrade, fixture.socket, id])
+            let result = await ChildProcess.run(["python3", "-c", Self.rawUpgrade, fixture.socket, id])
             let lines = result.output.split(separator: "\n").map(String.init)
             #expect(lines.count == 4, "\(result)")
             #expect(lines.first?.contains("\"version\"") == true, "\(result)")
@@ -179,7 +179,7 @@ struct AttachTests {
         let (_, connection) = try await fixture.clientWithImage()
         // The pane's size and a resize seen by `stty size`, output, ctrl-p,ctrl-q detaching (exit 0, the shell runs
         // on), `podlink attach` back into the same shell, and its exit code 3.
-        let result = await PodlinkdFixture.run(
+        let result = await ChildProcess.run(
             [
                 PodlinkdFixture.repository + "/scripts/terminal-check.sh", PodlinkdFixture.products + "/podlink",
                 "unix:\(fixture.socket)", "test:latest",

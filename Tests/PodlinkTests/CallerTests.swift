@@ -11,11 +11,11 @@ struct CallerTests {
 
     @Test(
         .enabled(
-            if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0,
+            if: ChildProcess.runBlocking(["python3", "-c", "import varlink"]).status == 0,
             "needs python3 with the varlink package"))
     func pythonExample() async throws {
         let fixture = try await PodlinkdFixture()
-        let result = await PodlinkdFixture.run([
+        let result = await ChildProcess.run([
             "python3", PodlinkdFixture.repository + "/contrib/examples/python/podlink_example.py",
             "unix:\(fixture.socket)", PodlinkdFixture.image,
         ])
@@ -34,10 +34,10 @@ struct CallerTests {
     func goExample() async throws {
         let fixture = try await PodlinkdFixture()
         let binary = fixture.directory + "/podlink-example"
-        let build = await PodlinkdFixture.run(
+        let build = await ChildProcess.run(
             [PodlinkdFixture.repository + "/contrib/examples/go/build.sh", binary], timeout: 300)
         #expect(build.status == 0, "\(build)")
-        let result = await PodlinkdFixture.run([binary, "unix:\(fixture.socket)", PodlinkdFixture.image])
+        let result = await ChildProcess.run([binary, "unix:\(fixture.socket)", PodlinkdFixture.image])
         #expect(result.status == 0, "\(result)\n\(fixture.log)")
         // The interactive exec session over varlink/go's Upgrade.
         #expect(result.output.contains("exec output       hello from go (interactive)"), "\(result)")
@@ -49,8 +49,8 @@ struct CallerTests {
     func commandLine() async throws {
         let fixture = try await PodlinkdFixture()
         let url = "unix:\(fixture.socket)"
-        func podlink(_ arguments: String...) async -> PodlinkdFixture.Result {
-            await PodlinkdFixture.run([Self.podlink, "--url", url] + arguments)
+        func podlink(_ arguments: String...) async -> CommandResult {
+            await ChildProcess.run([Self.podlink, "--url", url] + arguments)
         }
         let load = await podlink("load", "-i", PodlinkdFixture.image, "test:latest")
         #expect(load.status == 0, "\(load)")

@@ -20,15 +20,20 @@ struct CheckpointTests {
         return Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
+    /// A started container running ``counter``.
+    static func startCounter(_ client: IoPodlinkClient) async throws -> String {
+        let id = try await client.createContainer(create: .init(image: "test:latest", command: counter)).container
+        _ = try await client.startContainer(name: id)
+        return id
+    }
+
     static func isInvalidState(_ error: any Error) -> Bool {
         if case .invalidState = error as? IoPodlinkError { true } else { false }
     }
 
     @Test func aCounterGoesOnFromItsCount() async throws {
         try await PodlinkdFixture.withClient { _, client in
-            let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter))
-                .container
-            _ = try await client.startContainer(name: id)
+            let id = try await Self.startCounter(client)
             let before = try await Self.count(client, id, atLeast: 10)
             _ = try await client.checkpointContainer(name: id)
             var state = try await client.inspectContainer(name: id).container.state
@@ -56,9 +61,7 @@ struct CheckpointTests {
 
     @Test func leaveRunningAndKeep() async throws {
         try await PodlinkdFixture.withClient { _, client in
-            let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter))
-                .container
-            _ = try await client.startContainer(name: id)
+            let id = try await Self.startCounter(client)
             let before = try await Self.count(client, id, atLeast: 5)
             _ = try await client.checkpointContainer(name: id, keep: true, leaveRunning: true)
             var state = try await client.inspectContainer(name: id).container.state
@@ -126,9 +129,7 @@ struct CheckpointTests {
 
     @Test func badArchivesLeaveNothingBehind() async throws {
         try await PodlinkdFixture.withClient { fixture, client in
-            let id = try await client.createContainer(create: .init(image: "test:latest", command: Self.counter))
-                .container
-            _ = try await client.startContainer(name: id)
+            let id = try await Self.startCounter(client)
             await #expect { try await client.checkpointContainer(name: id, export: "relative.tar") } throws: { error in
                 if case .invalidArgument = error as? IoPodlinkError { true } else { false }
             }
@@ -141,7 +142,7 @@ struct CheckpointTests {
             try Data((0..<65536).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(
                 to: URL(fileURLWithPath: garbage))
             let notOurs = fixture.directory + "/plain.tar"
-            _ = await PodlinkdFixture.run(["tar", "-cf", notOurs, "-C", fixture.directory, "good.tar"])
+            _ = await ChildProcess.run(["tar", "-cf", notOurs, "-C", fixture.directory, "good.tar"])
             for bad in [truncated, garbage, notOurs, fixture.directory + "/missing.tar", "relative.tar"] {
                 await #expect { try await client.restoreContainer(name: "", import: bad) } throws: { error in
                     if case .invalidArgument("import", _) = error as? IoPodlinkError { true } else { false }

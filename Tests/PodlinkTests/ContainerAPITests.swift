@@ -164,7 +164,7 @@ struct ContainerAPITests {
             try await client.unmountContainer(name: "box")
             let tar = fixture.directory + "/box.tar"
             #expect(try await client.exportContainer(name: "box", path: tar).tarfile == tar)
-            let listing = await PodlinkdFixture.run(["tar", "-tf", tar])
+            let listing = await ChildProcess.run(["tar", "-tf", tar])
             #expect(listing.output.split(separator: "\n").contains { $0.hasSuffix("made-inside") })
             await #expect { try await client.exportContainer(name: "box", path: "relative.tar") } throws: { error in
                 isError(error) { if case .invalidArgument("path", _) = $0 { true } else { false } }

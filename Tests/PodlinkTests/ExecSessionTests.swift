@@ -230,7 +230,7 @@ struct ExecSessionTests {
             let container = try await Self.running(fixture, client)
             // script(1) gives podlink a real terminal of 33 rows and 91 columns.
             let podlink = PodlinkdFixture.products + "/podlink"
-            let result = await PodlinkdFixture.run([
+            let result = await ChildProcess.run([
                 "script", "-qec",
                 "stty rows 33 cols 91; \(podlink) --url unix:\(fixture.socket) exec -it \(container) sh -c 'stty size; exit 6'",
                 "/dev/null",
@@ -247,12 +247,12 @@ struct ExecSessionTests {
                 ([PodlinkdFixture.podlinkd, "--bridge", "--config", "/nonexistent"] + fixture.storageArguments)
                 .joined(separator: " ")
             let podlink = PodlinkdFixture.products + "/podlink"
-            let piped = await PodlinkdFixture.run([
+            let piped = await ChildProcess.run([
                 "sh", "-c",
                 "echo through the bridge | \(podlink) --bridge '\(bridge)' exec -i \(container) sh -c 'cat; exit 4'",
             ])
             #expect(piped.status == 4 && piped.output == "through the bridge\n", "\(piped)")
-            let terminal = await PodlinkdFixture.run([
+            let terminal = await ChildProcess.run([
                 "script", "-qec",
                 "stty rows 20 cols 70; \(podlink) --bridge '\(bridge)' exec -it \(container) sh -c 'stty size; exit 3'",
                 "/dev/null",

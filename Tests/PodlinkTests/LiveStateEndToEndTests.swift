@@ -13,8 +13,8 @@ import Varlink
 struct LiveStateEndToEndTests {
     static var podlink: String { PodlinkdFixture.products + "/podlink" }
 
-    static func podlink(_ fixture: PodlinkdFixture, _ arguments: String...) async -> PodlinkdFixture.Result {
-        await PodlinkdFixture.run([podlink, "--url", "unix:\(fixture.socket)"] + arguments, timeout: 60)
+    static func podlink(_ fixture: PodlinkdFixture, _ arguments: String...) async -> CommandResult {
+        await ChildProcess.run([podlink, "--url", "unix:\(fixture.socket)"] + arguments, timeout: 60)
     }
 
     @Test func theReadmesRunReturnsAtOnce() async throws {
@@ -51,7 +51,7 @@ struct LiveStateEndToEndTests {
                     s = json.loads(state)
                     print(s["status"], s.get("exitCode"), s.get("inRuntime"))
             """
-        let result = await PodlinkdFixture.run([
+        let result = await ChildProcess.run([
             "python3", "-c", script, fixture.directory + "/storage/state.db", name,
         ])
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -69,12 +69,12 @@ struct LiveStateEndToEndTests {
         #expect(await Self.storedState(fixture, name: "late") == "running None True")
         let bundle = fixture.directory + "/storage/containers/\(id)/userdata"
         let conmon = try String(contentsOfFile: bundle + "/conmon.pid", encoding: .utf8).filter(\.isNumber)
-        let runc = await PodlinkdFixture.run([
+        let runc = await ChildProcess.run([
             "runc", "--root", fixture.directory + "/run/runc", "kill", id, "KILL",
         ])
         #expect(runc.status == 0, "\(runc)")
         // conmon waits for its exit command to finish before it exits itself.
-        let ended = await PodlinkdFixture.run(["tail", "--pid=\(conmon)", "-f", "/dev/null"], timeout: 30)
+        let ended = await ChildProcess.run(["tail", "--pid=\(conmon)", "-f", "/dev/null"], timeout: 30)
         #expect(ended.status == 0, "\(ended)")
         #expect(await Self.storedState(fixture, name: "late") == "exited 137 False")
         try await fixture.start()

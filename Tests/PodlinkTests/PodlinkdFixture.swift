@@ -48,7 +48,7 @@ final class PodlinkdFixture: @unchecked Sendable {
     static let image: String = {
         let path = root + "/podlink-e2e-image-\(getpid())"
         if !FileManager.default.fileExists(atPath: path + "/index.json") {
-            let result = runBlocking([repository + "/scripts/make-test-image.sh", path, "latest"])
+            let result = ChildProcess.runBlocking([repository + "/scripts/make-test-image.sh", path, "latest"])
             precondition(result.status == 0, "cannot build the test image: \(result.error)")
         }
         return path
@@ -107,7 +107,7 @@ final class PodlinkdFixture: @unchecked Sendable {
             await connection.close()
         }
         await stop()
-        _ = await Self.run(["umount", "-R", directory + "/storage"])
+        _ = await ChildProcess.run(["umount", "-R", directory + "/storage"])
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -160,20 +160,4 @@ final class PodlinkdFixture: @unchecked Sendable {
         }
     }
 
-    typealias Result = CommandResult
-
-    /// Runs a command to completion, off the cooperative pool.
-    @discardableResult
-    static func run(_ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil) async -> Result
-    {
-        await ChildProcess.run(arguments, timeout: timeout, environment: environment, scratch: root)
-    }
-
-    /// Runs a command to completion (output through files, so no pipe fills up), blocking the calling thread.
-    @discardableResult
-    static func runBlocking(
-        _ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil
-    ) -> Result {
-        ChildProcess.runBlocking(arguments, timeout: timeout, environment: environment, scratch: root)
-    }
 }

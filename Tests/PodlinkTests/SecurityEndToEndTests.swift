@@ -18,8 +18,8 @@ struct SecurityEndToEndTests {
         let fixture = try await PodlinkdFixture(arguments: ["--group", "nogroup"], socketMode: "0666")
         chmod(fixture.directory, 0o755)
         let count = 1500
-        func race(_ uid: Int) async -> PodlinkdFixture.Result {
-            await PodlinkdFixture.run([
+        func race(_ uid: Int) async -> CommandResult {
+            await ChildProcess.run([
                 "setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "/usr/bin/python3", "-c",
                 PodlinkdFixture.rawCalls, fixture.socket, String(count),
             ])
@@ -29,7 +29,7 @@ struct SecurityEndToEndTests {
         async let member = race(4)
         async let outsider = race(1)
         let (inside, outside) = await (member, outsider)
-        func answered(_ result: PodlinkdFixture.Result) -> Int {
+        func answered(_ result: CommandResult) -> Int {
             result.output.split(separator: "\n").filter { $0.contains(#""version""#) }.count
         }
         #expect(answered(inside) == count, "\(inside.status) \(inside.error)")
@@ -38,8 +38,8 @@ struct SecurityEndToEndTests {
     }
 
     /// Runs podlinkd with `arguments` until it exits (at most 20 s); returns its status and standard error.
-    static func podlinkd(_ arguments: [String], in directory: String) async -> PodlinkdFixture.Result {
-        await PodlinkdFixture.run(
+    static func podlinkd(_ arguments: [String], in directory: String) async -> CommandResult {
+        await ChildProcess.run(
             [PodlinkdFixture.podlinkd, "--timeout", "1", "--registry", "", "--storage-root", directory + "/storage"]
                 + ["--run-root", directory + "/run"] + arguments, timeout: 20)
     }

@@ -18,19 +18,19 @@ struct ServiceTests {
     @Test func peersOtherThanRootAndTheGroupArePermissionDenied() async throws {
         let fixture = try await PodlinkdFixture(socketMode: "0666")
         chmod(fixture.directory, 0o755)
-        let asNobody = await PodlinkdFixture.run([
+        let asNobody = await ChildProcess.run([
             "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", Self.rawCall,
             fixture.socket,
         ])
         #expect(asNobody.output.contains(#""error":"org.varlink.service.PermissionDenied""#), "\(asNobody)")
-        let asRoot = await PodlinkdFixture.run(["/usr/bin/python3", "-c", Self.rawCall, fixture.socket])
+        let asRoot = await ChildProcess.run(["/usr/bin/python3", "-c", Self.rawCall, fixture.socket])
         #expect(asRoot.output.contains(#""version""#), "\(asRoot)")
         await fixture.stop()
         // Members of the configured group may call: the socket is theirs (0660, group-owned) without a mode.
         try await fixture.start(arguments: ["--group", "nogroup"])
         var info = stat()
         #expect(stat(fixture.socket, &info) == 0 && info.st_mode & 0o777 == 0o660 && info.st_gid == 65534)
-        let asGroup = await PodlinkdFixture.run([
+        let asGroup = await ChildProcess.run([
             "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", Self.rawCall,
             fixture.socket,
         ])
@@ -66,7 +66,7 @@ struct ServiceTests {
         #expect(lstat(link, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == socket)
         // Generic tools reach the service through the registry's link.
-        let viaLink = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(link)"])
+        let viaLink = await ChildProcess.run(["python3", "-m", "varlink.cli", "info", "unix:\(link)"])
         #expect(viaLink.output.contains("io.podlink"), "\(viaLink)")
         process.terminate()
         await process.wait()
@@ -171,20 +171,20 @@ struct ServiceTests {
 
     @Test(
         .enabled(
-            if: PodlinkdFixture.runBlocking(["python3", "-c", "import varlink"]).status == 0,
+            if: ChildProcess.runBlocking(["python3", "-c", "import varlink"]).status == 0,
             "needs python3 with the varlink package"))
     func genericToolsIntrospectTheService() async throws {
         let fixture = try await PodlinkdFixture()
-        let info = await PodlinkdFixture.run(["python3", "-m", "varlink.cli", "info", "unix:\(fixture.socket)"])
+        let info = await ChildProcess.run(["python3", "-m", "varlink.cli", "info", "unix:\(fixture.socket)"])
         #expect(info.output.contains("Vendor: Podlink") && info.output.contains("Product: podlinkd"), "\(info)")
         #expect(info.output.contains("io.podlink"))
-        let help = await PodlinkdFixture.run([
+        let help = await ChildProcess.run([
             "python3", "-m", "varlink.cli", "help", "unix:\(fixture.socket)/io.podlink",
         ])
         #expect(help.output.contains("interface io.podlink"), "\(help)")
         #expect(help.output.contains("method WaitContainer(") && help.output.contains("conditions: ?[]WaitCondition"))
         // The interface is Podlink's own: Podman 1.9's name is not served.
-        let podman = await PodlinkdFixture.run([
+        let podman = await ChildProcess.run([
             "python3", "-c", Self.rawCall, fixture.socket, "1", "io.podman.GetVersion",
         ])
         #expect(podman.output.contains(#""error":"org.varlink.service.InterfaceNotFound""#), "\(podman)")

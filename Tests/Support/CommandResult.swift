@@ -18,10 +18,14 @@ public struct CommandResult: Sendable, CustomStringConvertible {
 }
 
 extension ChildProcess {
+    /// Where tests keep their files: the test runner's own directory, `/dev/shm` without one.
+    public static let testRoot = ProcessInfo.processInfo.environment["PODLINK_TEST_TMP"] ?? "/dev/shm"
+
     /// Runs `arguments` through `/usr/bin/env` to its end (killed after `timeout` seconds), its output through
     /// files under `scratch` (so no pipe fills up), blocking the calling thread.
     public static func runBlocking(
-        _ arguments: [String], timeout: Double, environment: [String: String]? = nil, scratch: String
+        _ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil,
+        scratch: String = ChildProcess.testRoot
     ) -> CommandResult {
         let directory = scratch + "/run-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -48,7 +52,8 @@ extension ChildProcess {
     /// ``runBlocking(_:timeout:environment:scratch:)`` on a thread of its own: the cooperative pool has as many
     /// threads as cores, and tests running in parallel must not block it.
     public static func run(
-        _ arguments: [String], timeout: Double, environment: [String: String]? = nil, scratch: String
+        _ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil,
+        scratch: String = ChildProcess.testRoot
     ) async -> CommandResult {
         await withCheckedContinuation { continuation in
             Thread {

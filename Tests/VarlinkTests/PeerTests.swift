@@ -30,7 +30,7 @@ struct PeerTests {
         let (server, path) = try await Self.serve(
             [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { TestSupport.kill(server) }
-        let result = await TestSupport.run(
+        let result = await ChildProcess.run(
             ["python3", "-m", "varlink.tests.test_certification", "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.contains("Certification passed"))
@@ -38,7 +38,7 @@ struct PeerTests {
 
     @Test(.enabled(if: ready && TestSupport.havePython, "needs python3 with the varlink package"))
     func pythonClientCertifiesOurServerThroughSocketActivation() async {
-        let result = await TestSupport.run([
+        let result = await ChildProcess.run([
             "python3", "-m", "varlink.tests.test_certification", "--client",
             "--activate=\(Self.binary) --varlink=$VARLINK_ADDRESS",
         ])
@@ -51,7 +51,7 @@ struct PeerTests {
         let (server, path) = try await Self.serve(
             [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { TestSupport.kill(server) }
-        let result = await TestSupport.run(["varlink-go-certification", "-client", "-varlink=unix:\(path)"])
+        let result = await ChildProcess.run(["varlink-go-certification", "-client", "-varlink=unix:\(path)"])
         let lines = result.output.split(separator: "\n")
         #expect(lines.last == "End: 'true'", "\(result.output)\(result.error)")
     }
@@ -62,7 +62,7 @@ struct PeerTests {
             ["python3", "-m", "varlink.tests.test_certification", "--varlink=unix:PATH"],
             log: TestSupport.temporaryDirectory() + "/log")
         defer { TestSupport.kill(server) }
-        let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
+        let result = await ChildProcess.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.hasSuffix("Certification passed\n"))
     }
@@ -72,18 +72,18 @@ struct PeerTests {
         let (server, path) = try await Self.serve(
             ["varlink-go-certification", "-varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { TestSupport.kill(server) }
-        let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
+        let result = await ChildProcess.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(result.output.hasSuffix("Certification passed\n"))
     }
 
     @Test(.enabled(if: ready, "needs the certification service built"))
     func ourClientActivatesAndBridgesOurServer() async {
-        let activated = await TestSupport.run([
+        let activated = await ChildProcess.run([
             Self.binary, "--client", "--activate=\(Self.binary) --varlink=$VARLINK_ADDRESS",
         ])
         #expect(activated.status == 0 && activated.output.hasSuffix("Certification passed\n"), "\(activated)")
-        let bridged = await TestSupport.run([Self.binary, "--client", "--bridge=\(Self.binary) --stdio"])
+        let bridged = await ChildProcess.run([Self.binary, "--client", "--bridge=\(Self.binary) --stdio"])
         #expect(bridged.status == 0 && bridged.output.hasSuffix("Certification passed\n"), "\(bridged)")
     }
 
@@ -112,7 +112,7 @@ struct PeerTests {
                 """, "PATH",
             ], log: TestSupport.temporaryDirectory() + "/log")
         defer { TestSupport.kill(server) }
-        let result = await TestSupport.run([Self.binary, "--client", "--varlink=unix:\(path)"])
+        let result = await ChildProcess.run([Self.binary, "--client", "--varlink=unix:\(path)"])
         #expect(result.status != 0)
         #expect(result.output.contains("Test01: expected true, got false"))
     }
@@ -128,7 +128,7 @@ struct PeerTests {
             ["systemd-socket-activate", "-l", path, Self.binary, "--timeout=1"], log: log)
         defer { if activator.isRunning { TestSupport.kill(activator) } }
         #expect(await TestSupport.waitForSocket(path))
-        let result = await TestSupport.run(
+        let result = await ChildProcess.run(
             ["python3", "-m", "varlink.tests.test_certification", "--client", "--varlink=unix:\(path)"])
         #expect(result.status == 0 && result.output.contains("Certification passed"), "\(result.output)\(result.error)")
         // The service exits after a second without connections; systemd-socket-activate exits with it.
@@ -140,11 +140,11 @@ struct PeerTests {
         let (server, path) = try await Self.serve(
             [Self.binary, "--varlink=unix:PATH"], log: TestSupport.temporaryDirectory() + "/log")
         defer { TestSupport.kill(server) }
-        let info = await TestSupport.run(["python3", "-m", "varlink.cli", "info", "unix:\(path)"])
+        let info = await ChildProcess.run(["python3", "-m", "varlink.cli", "info", "unix:\(path)"])
         #expect(info.output.contains("Vendor: Podlink"), "\(info.output)\(info.error)")
         #expect(info.output.contains("Product: varlink-certification"))
         #expect(info.output.contains("org.varlink.certification"))
-        let help = await TestSupport.run([
+        let help = await ChildProcess.run([
             "python3", "-m", "varlink.cli", "help", "unix:\(path)/org.varlink.certification",
         ])
         #expect(help.output.contains("interface org.varlink.certification"), "\(help.output)\(help.error)")

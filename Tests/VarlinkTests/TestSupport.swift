@@ -11,7 +11,7 @@ import Glibc
 /// Paths, processes and raw sockets for the runtime's tests.
 enum TestSupport {
     /// The test storage root: the runner's own directory, `/dev/shm` without one.
-    static let root = ProcessInfo.processInfo.environment["PODLINK_TEST_TMP"] ?? "/dev/shm"
+    static let root = ChildProcess.testRoot
 
     /// A new directory under the test storage root.
     static func temporaryDirectory() -> String {
@@ -35,23 +35,7 @@ enum TestSupport {
     }
 
     static var havePython: Bool {
-        runBlocking(["python3", "-c", "import varlink"], timeout: 20).status == 0
-    }
-
-    typealias Result = CommandResult
-
-    /// Runs a command to completion (killed after `timeout` seconds), off the cooperative thread pool.
-    @discardableResult
-    static func run(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil) async -> Result {
-        await ChildProcess.run(arguments, timeout: timeout, environment: environment, scratch: root)
-    }
-
-    /// Runs a command to completion (killed after `timeout` seconds), blocking the calling thread.
-    @discardableResult
-    static func runBlocking(
-        _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil
-    ) -> Result {
-        ChildProcess.runBlocking(arguments, timeout: timeout, environment: environment, scratch: root)
+        ChildProcess.runBlocking(["python3", "-c", "import varlink"], timeout: 20).status == 0
     }
 
     /// Starts a long-running process; the caller stops it.
@@ -74,7 +58,7 @@ enum TestSupport {
 
     /// The path of the python interpreter `python3` runs.
     static let python: String = {
-        let result = runBlocking(["python3", "-c", "import sys; print(sys.executable)"], timeout: 20)
+        let result = ChildProcess.runBlocking(["python3", "-c", "import sys; print(sys.executable)"], timeout: 20)
         let path = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         return result.status == 0 && !path.isEmpty ? path : "python3"
     }()
