@@ -13,6 +13,8 @@ APT_PACKAGES=(
     skopeo umoci
     # a real terminal for the interactive tests
     tmux
+    # networks: netavark (bridge, firewall rules, published ports) and aardvark-dns (names), as Podman 4 uses them
+    netavark aardvark-dns iptables iproute2
     # a peer the benchmarks measure against
     podman
 )

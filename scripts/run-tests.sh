@@ -3,7 +3,7 @@
 # the runtime's tests start many peers, so each group gets a process of its own. A group that runs no test, fails
 # or passes its time limit fails the whole run. Every test keeps its files under one directory of the run's own
 # (PODLINK_TEST_TMP, on /dev/shm); at the end the run checks that no test left a process, a mount or a cgroup
-# behind, and fails if one did (after cleaning it up), then removes that directory.
+# (or a network namespace or interface) behind, and fails if one did (after cleaning it up), then removes that directory.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 LIMIT=${TEST_GROUP_TIMEOUT:-300}
@@ -19,6 +19,10 @@ root=$(mktemp -d "$base/podlink-tests.XXXXXX")
 chmod 0755 "$root"
 export PODLINK_TEST_TMP=$root
 cgroups_before=$(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort)
+# Network namespaces and interfaces: the tests' services name bridges plt<pid>n<k>, containers' namespaces podlink-<id>.
+namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep '^podlink-' | sort || true; }
+test_links() { ip -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | grep '^plt' | sort || true; }
+namespaces_before=$(namespaces)
 
 total=0
 skipped=0
@@ -40,6 +44,9 @@ clean_up() {
     done
     comm -13 <(echo "$cgroups_before") <(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort) | grep . |
         while read -r cgroup; do rmdir "$cgroup" 2>/dev/null; done
+    comm -13 <(echo "$namespaces_before") <(namespaces) | grep . |
+        while read -r namespace; do ip netns delete "$namespace" 2>/dev/null; done
+    for link in $(test_links); do ip link delete "$link" 2>/dev/null; done
 }
 
 run_group() {
@@ -112,6 +119,18 @@ if [ -n "$cgroups" ]; then
     echo "$cgroups"
     leaks=1
 fi
+left_namespaces=$(comm -13 <(echo "$namespaces_before") <(namespaces) | grep . || true)
+if [ -n "$left_namespaces" ]; then
+    echo "--- left behind: network namespaces"
+    echo "$left_namespaces"
+    leaks=1
+fi
+left_links=$(test_links)
+if [ -n "$left_links" ]; then
+    echo "--- left behind: network interfaces"
+    echo "$left_links"
+    leaks=1
+fi
 # Clean up whatever was left, so that one failed run does not spoil the next.
 clean_up
 rm -rf "$root"
@@ -124,7 +143,7 @@ fi
 if [ "$failed_groups" -eq 0 ] && [ "$leaks" -eq 0 ]; then
     echo "$((total - skipped)) passed, $skipped skipped, 0 failed, nothing left behind"
 else
-    [ "$leaks" -ne 0 ] && echo "the tests left processes, mounts or cgroups behind"
+    [ "$leaks" -ne 0 ] && echo "the tests left processes, mounts, cgroups or network devices behind"
     echo "test groups failed: $failed_groups of ${#groups[@]} ($total tests ran)"
     exit 1
 fi

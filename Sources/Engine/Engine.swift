@@ -54,6 +54,8 @@ public final class Engine: Sendable {
         images = try ImageStore(root: options.storageRoot, store: store)
         locks = ContainerLocks(directory: options.runRoot + "/locks")
         exits = try ExitWatcher(directory: options.runRoot + "/exits")
+        try FileSystem.makeDirectories(options.runRoot + "/networks")
+        try await ensureDefaultNetwork()
         if !FileSystem.exists(bootMarker) {
             // One process refreshes; others wait for it and find the marker.
             let lock = open(options.runRoot + "/refresh.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

@@ -10,6 +10,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Wrapped: String, Sendable, Hashable {
             case noSuchContainer, noSuchImage, nameInUse, invalidState, alreadyStopped, dependenciesNotRunning
             case runtimeError, invalidArgument, imageInUse, noSuchExecSession, execSessionInvalidState, internalError
+            case noSuchNetwork, networkInUse, subnetOverlap, addressUnavailable, portInUse
         }
 
         private let wrapped: Wrapped
@@ -40,6 +41,18 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let execSessionInvalidState = Code(.execSessionInvalidState)
         /// A failure of the engine's own machinery (storage, files, database).
         public static let internalError = Code(.internalError)
+        /// No network has the given name or id (``EngineError/subject``).
+        public static let noSuchNetwork = Code(.noSuchNetwork)
+        /// The network (``EngineError/subject``) is joined by the containers in ``EngineError/names``.
+        public static let networkInUse = Code(.networkInUse)
+        /// The subnet (``EngineError/subject``) overlaps the one of ``EngineError/network``.
+        public static let subnetOverlap = Code(.subnetOverlap)
+        /// The address (``EngineError/subject``) cannot be had on ``EngineError/network``, for
+        /// ``EngineError/reason``.
+        public static let addressUnavailable = Code(.addressUnavailable)
+        /// The host port ``EngineError/port`` on the address ``EngineError/subject`` is held by
+        /// ``EngineError/holder``.
+        public static let portInUse = Code(.portInUse)
 
         /// The code's name, as in `noSuchContainer`.
         public var description: String { wrapped.rawValue }
@@ -59,8 +72,23 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var names: [String]
     /// The exec session's state, for ``Code/execSessionInvalidState``.
     public var sessionState: ExecSessionState?
-    /// Why the argument is not acceptable, for ``Code/invalidArgument`` (the message is the whole sentence).
+    /// Why the argument is not acceptable, for ``Code/invalidArgument`` (the message is the whole sentence), or
+    /// the address, for ``Code/addressUnavailable``.
     public var reason: String?
+    /// The network a subnet overlaps or an address belongs to.
+    public var network: String?
+    /// The host port and its protocol, for ``Code/portInUse``.
+    public var port: (number: Int, protocol: String)? {
+        get { portNumber.map { ($0, portProtocol ?? "tcp") } }
+        set {
+            portNumber = newValue?.number
+            portProtocol = newValue?.protocol
+        }
+    }
+    private var portNumber: Int?
+    private var portProtocol: String?
+    /// Who holds a port: a container's name, or `the host`.
+    public var holder: String?
 
     /// Creates an error from its parts.
     public init(
@@ -144,6 +172,49 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func invalidArgument(_ name: String, _ reason: String) -> EngineError {
         var error = EngineError(code: .invalidArgument, message: "invalid \(name): \(reason)", subject: name)
         error.reason = reason
+        return error
+    }
+
+    /// No network named or identified by `name`.
+    public static func noSuchNetwork(_ name: String) -> EngineError {
+        EngineError(code: .noSuchNetwork, message: "no such network: \(name)", subject: name)
+    }
+
+    /// The network `name` is joined by `containers`.
+    public static func networkInUse(_ name: String, containers: [String]) -> EngineError {
+        EngineError(
+            code: .networkInUse,
+            message: "network \(name) is in use by containers \(containers.joined(separator: ", "))", subject: name,
+            names: containers)
+    }
+
+    /// `subnet` overlaps the subnet of `network`.
+    public static func subnetOverlap(_ subnet: String, network: String) -> EngineError {
+        var error = EngineError(
+            code: .subnetOverlap, message: "subnet \(subnet) overlaps the subnet of network \(network)",
+            subject: subnet)
+        error.network = network
+        return error
+    }
+
+    /// `address` cannot be had on `network`, for `reason`.
+    public static func addressUnavailable(_ address: String, network: String, _ reason: String) -> EngineError {
+        var error = EngineError(
+            code: .addressUnavailable, message: "address \(address) on network \(network): \(reason)",
+            subject: address)
+        error.network = network
+        error.reason = reason
+        return error
+    }
+
+    /// The host port `port` (`protocol`) on `hostIP` is held by `holder`.
+    public static func portInUse(_ hostIP: String, _ port: Int, _ protocol: String, holder: String) -> EngineError {
+        var error = EngineError(
+            code: .portInUse,
+            message: "port \(hostIP.isEmpty ? "0.0.0.0" : hostIP):\(port)/\(`protocol`) is held by \(holder)",
+            subject: hostIP)
+        error.port = (port, `protocol`)
+        error.holder = holder
         return error
     }
 

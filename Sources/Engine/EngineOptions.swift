@@ -32,6 +32,15 @@ public struct EngineOptions: Sendable {
         for path in ["/usr/local/lib/podlink/criu", "/usr/sbin/criu"] where access(path, X_OK) == 0 { return path }
         return "/usr/sbin/criu"
     }
+    /// netavark, which sets up bridge networks (Debian's `netavark` package puts it beside Podman's helpers).
+    public var netavarkPath: String = "/usr/lib/podman/netavark"
+    /// aardvark-dns, which netavark runs for networks with name resolution.
+    public var aardvarkPath: String = "/usr/lib/podman/aardvark-dns"
+    /// Where bridge networks' subnets come from: the default network takes its first /24, created networks the
+    /// next free ones.
+    public var networkPool: IPv4Subnet = IPv4Subnet("10.90.0.0/16")!
+    /// The bridge interfaces' names: this, then a number (`podlink0` for the default network).
+    public var bridgePrefix: String = "podlink"
     /// Whether this engine records exits as they happen, cleans up and applies restart policies: the service's
     /// engine does; one opened to handle a single exit does not.
     public var handlesExits: Bool

@@ -30,6 +30,17 @@ extension IoPodlinkError {
             return "invalid \(argument): \(reason)"
         case .internalError(let reason):
             return "internal error: \(reason)"
+        case .networkNotFound(let name):
+            return "unable to find network with name or ID \(name): network not found"
+        case .networkInUse(let name, let containers):
+            return
+                "network \(name) is used by containers \(containers.joined(separator: ", ")): remove them first, or force"
+        case .subnetOverlap(let subnet, let network):
+            return "subnet \(subnet) is already used by network \(network)"
+        case .addressUnavailable(let address, let network, let reason):
+            return "requested ip address \(address) is not available on network \(network): \(reason)"
+        case .portInUse(let hostIp, let hostPort, let proto, let holder):
+            return "cannot publish \(hostIp):\(hostPort)/\(proto): the port is taken by \(holder)"
         }
     }
 

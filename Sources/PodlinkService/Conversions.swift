@@ -51,7 +51,7 @@ extension IoPodlink.Container {
             id: summary.id, name: summary.name, image: summary.image, command: summary.command,
             status: .init(summary.status), exitCode: summary.exitCode.map(Int.init),
             created: Time.format(summary.createdAt),
-            labels: summary.labels)
+            labels: summary.labels, ports: summary.ports.map(IoPodlink.PortMapping.init))
     }
 }
 
@@ -66,7 +66,9 @@ extension IoPodlink.ContainerConfig {
         self.init(
             imageId: config.imageID, image: config.imageName, command: config.command, env: config.environment,
             workdir: config.workingDirectory, user: config.user, labels: config.labels, hostname: config.hostname,
-            tty: config.tty, stdin: config.stdin, network: config.network == .host ? .host : .none,
+            tty: config.tty, stdin: config.stdin, network: .init(rawValue: config.network.rawValue) ?? .none,
+            networks: (config.networks ?? []).map(IoPodlink.NetworkJoin.init),
+            ports: (config.ports ?? []).map(IoPodlink.PortMapping.init),
             mounts: config.mounts.map(IoPodlink.Mount.init), memory: config.limits.memoryBytes.map(Int.init),
             pids: config.limits.pids.map(Int.init), cpus: config.limits.cpus, stopSignal: Int(config.stopSignal),
             stopTimeout: Int(config.stopTimeout), readOnly: config.readOnlyRootfs, dependencies: config.dependencies,
@@ -84,7 +86,9 @@ extension IoPodlink.ContainerState {
             finished: state.finishedAt.map(Time.format), mountPoint: state.mountPoint, mountCount: state.mountCount,
             rootfs: state.rootfsKind.map { $0 == .overlay ? .overlay : .copy }, restartCount: state.restartCount,
             stoppedByUser: state.stoppedByUser, checkpointed: state.checkpointed,
-            checkpointedAt: state.checkpointedAt.map(Time.format), checkpointPath: state.checkpointPath)
+            checkpointedAt: state.checkpointedAt.map(Time.format), checkpointPath: state.checkpointPath,
+            networks: state.networks.map(IoPodlink.NetworkStatus.init),
+            ports: state.ports.map(IoPodlink.PortMapping.init))
     }
 }
 
@@ -126,8 +130,61 @@ extension IoPodlink.LogLine {
 extension IoPodlink.Event {
     init(_ event: EngineEvent) {
         self.init(
-            time: Time.format(event.time), type: event.kind == .container ? .container : .image,
+            time: Time.format(event.time), type: .init(rawValue: event.kind.rawValue) ?? .container,
             action: event.action.rawValue,
             id: event.id, name: event.name, attributes: event.attributes)
+    }
+}
+
+extension IoPodlink.PortMapping {
+    init(_ port: PortMapping) {
+        self.init(
+            hostIp: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort,
+            protocol: port.protocol == .udp ? .udp : .tcp, range: port.range)
+    }
+}
+
+extension PortMapping {
+    init(_ port: IoPodlink.PortMapping) {
+        self.init(
+            hostIP: port.hostIp ?? "", hostPort: port.hostPort, containerPort: port.containerPort,
+            protocol: port.protocol == .udp ? .udp : .tcp, range: port.range ?? 1)
+    }
+}
+
+extension NetworkJoin {
+    init(_ join: IoPodlink.NetworkJoin) throws(IoPodlinkError) {
+        var address: IPv4Address?
+        if let text = join.ip {
+            guard let parsed = IPv4Address(text) else {
+                throw .invalidArgument(argument: "ip", reason: "\(text) is not an IPv4 address")
+            }
+            address = parsed
+        }
+        self.init(name: join.name, aliases: join.aliases ?? [], ip: address)
+    }
+}
+
+extension IoPodlink.NetworkJoin {
+    init(_ join: NetworkJoin) {
+        self.init(name: join.name, aliases: join.aliases, ip: join.ip?.description)
+    }
+}
+
+extension IoPodlink.NetworkStatus {
+    init(_ status: NetworkStatus) {
+        self.init(
+            network: status.network, interface: status.interface, ip: status.ip.description,
+            prefixLength: status.prefixLength, gateway: status.gateway.description, mac: status.mac,
+            aliases: status.aliases)
+    }
+}
+
+extension IoPodlink.Network {
+    init(_ network: NetworkRecord, containers: [String]) {
+        self.init(
+            name: network.name, id: network.id, interface: network.interface, subnet: network.subnet.description,
+            gateway: network.gateway.description, internal: network.internal, dnsEnabled: network.dnsEnabled,
+            created: Time.format(network.createdAt), containers: containers)
     }
 }

@@ -30,6 +30,15 @@ extension EngineError: VarlinkErrorConvertible {
             return .execSessionInvalidState(
                 session: subject, state: .init(rawValue: sessionState?.rawValue ?? "") ?? .exited,
                 operation: operation ?? "")
+        case .noSuchNetwork: return .networkNotFound(name: subject)
+        case .networkInUse: return .networkInUse(name: subject, containers: names)
+        case .subnetOverlap: return .subnetOverlap(subnet: subject, network: network ?? "")
+        case .addressUnavailable:
+            return .addressUnavailable(address: subject, network: network ?? "", reason: reason ?? message)
+        case .portInUse:
+            return .portInUse(
+                hostIp: subject.isEmpty ? "0.0.0.0" : subject, hostPort: port?.number ?? 0,
+                protocol: port?.protocol ?? "tcp", holder: holder ?? "")
         default: return .internalError(reason: message)
         }
     }

@@ -52,11 +52,13 @@ extension EngineService {
         _ parameters: IoPodlink.CreateContainer.Parameters, context: VarlinkCallContext<IoPodlink.CreateContainer.Reply>
     ) async throws -> IoPodlink.CreateContainer.Reply {
         let create = parameters.create
-        let options = ContainerCreateOptions(
+        var options = ContainerCreateOptions(
             image: create.image, name: create.name, command: create.command, entrypoint: create.entrypoint,
             environment: create.env ?? [], workingDirectory: create.workdir, user: create.user,
             labels: create.labels ?? [:], hostname: create.hostname, tty: create.tty ?? false,
-            stdin: create.stdin ?? false, network: create.network == .host ? .host : .none,
+            stdin: create.stdin ?? false,
+            network: create.network.flatMap { NetworkMode(rawValue: $0.rawValue) }
+                ?? (create.networks != nil || create.ports != nil ? .bridge : .none),
             mounts: (create.mounts ?? []).map {
                 BindMount(source: $0.source, destination: $0.destination, readOnly: $0.readOnly ?? false)
             },
@@ -66,6 +68,8 @@ extension EngineService {
             readOnlyRootfs: create.readOnly ?? false, dependencies: create.dependencies ?? [],
             restartPolicy: create.restart, seccompProfile: create.seccomp,
             noNewPrivileges: create.noNewPrivileges ?? false)
+        options.networks = try (create.networks ?? []).map { (join) throws(IoPodlinkError) in try NetworkJoin(join) }
+        options.ports = (create.ports ?? []).map(PortMapping.init)
         let id = try await engine.createContainer(options)
         return .init(container: id)
     }

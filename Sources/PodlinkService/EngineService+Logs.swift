@@ -35,7 +35,7 @@ extension EngineService {
         let filter = EventFilter(
             since: try Time.parse(parameters.since, argument: "since"),
             until: try Time.parse(parameters.until, argument: "until"),
-            kinds: Set((parameters.types ?? []).map { $0 == .container ? EngineEvent.Kind.container : .image }),
+            kinds: Set((parameters.types ?? []).compactMap { EngineEvent.Kind(rawValue: $0.rawValue) }),
             actions: Set((parameters.actions ?? []).map(EngineEvent.Action.init(rawValue:))), subject: parameters.object
         )
         if context.more {

@@ -11,7 +11,10 @@ struct CreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let create = try options.create()
-        let id = try await global.withClient { try await $0.createContainer(create: create).container }
+        let id = try await global.withClient { client in
+            let resolved = try await NetworkSpec.resolvingDefault(create, client)
+            return try await client.createContainer(create: resolved).container
+        }
         Console.line(id)
     }
 }

@@ -34,8 +34,24 @@ struct CreateOptions: ParsableArguments {
 
     @Option(
         name: [.customLong("network"), .customLong("net")],
-        help: ArgumentHelp("Network mode: none or host.", valueName: "mode"))
-    var network: String?
+        help: ArgumentHelp(
+            "Connect the container to a network: none, host, bridge (the default network), or network names "
+                + "(comma-separated or repeated).",
+            valueName: "mode"))
+    var network: [String] = []
+
+    @Option(
+        name: [.customShort("p"), .customLong("publish")],
+        help: ArgumentHelp(
+            "Publish a container's port, or a range of ports, to the host (repeatable).",
+            valueName: "[[ip:][hostPort]:]containerPort[/protocol]"))
+    var publish: [String] = []
+
+    @Option(help: ArgumentHelp("Specify a static IPv4 address for the container.", valueName: "address"))
+    var ip: String?
+
+    @Option(help: ArgumentHelp("Add a network-scoped alias for the container (repeatable).", valueName: "name"))
+    var networkAlias: [String] = []
 
     @Option(
         name: .shortAndLong,
@@ -140,12 +156,10 @@ struct CreateOptions: ParsableArguments {
         create.hostname = hostname
         if tty { create.tty = true }
         if interactive { create.stdin = true }
-        if let network {
-            guard let mode = IoPodlink.NetworkMode(rawValue: network) else {
-                throw CLIError("invalid --network \"\(network)\": podlink supports none and host")
-            }
-            create.network = mode
-        }
+        let ports: [IoPodlink.PortMapping] = try publish.flatMap(PortSpec.parse)
+        if !ports.isEmpty { create.ports = ports }
+        try NetworkSpec.parse(networks: network, ip: ip, aliases: networkAlias, publishes: !ports.isEmpty)
+            .apply(to: &create)
         if !volume.isEmpty { create.mounts = try volume.map(Self.mount) }
         if let memory {
             guard let bytes = Human.parseSize(memory), bytes > 0 else {

@@ -28,14 +28,14 @@ struct PsCommand: AsyncParsableCommand {
             return
         }
         let now = Date()
-        var table = Table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"])
+        var table = Table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"])
         for container in containers {
             var command = container.command.joined(separator: " ")
             if !noTrunc, command.count > 20 { command = command.prefix(17) + "..." }
             table.append([
                 noTrunc ? container.id : String(container.id.prefix(12)), container.image, command,
                 Human.ago(container.created, now: now), StatusText.describe(container, states[container.id], now: now),
-                container.name,
+                PortText.summary(container.ports), container.name,
             ])
         }
         Console.out(table.render())

@@ -32,7 +32,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let create = try options.create()
         let code = try await global.withClient { client -> Int32 in
-            let id = try await client.createContainer(create: create).container
+            let resolved = try await NetworkSpec.resolvingDefault(create, client)
+            let id = try await client.createContainer(create: resolved).container
             if detach {
                 do {
                     _ = try await client.startContainer(name: id)

@@ -13,12 +13,13 @@ enum ExitCleanup {
     /// The arguments that make conmon run this executable for an exit: podlinkd's own settings, then the
     /// `--container-exited` option (conmon appends the container's id).
     static func command(
-        storageRoot: String, runRoot: String, runtime: String, conmon: String, address: String, config: String
+        storageRoot: String, runRoot: String, runtime: String, conmon: String, address: String, config: String,
+        extra: [String] = []
     ) -> [String] {
         [
             executable(), "--config", config, "--storage-root", storageRoot, "--run-root", runRoot, "--runtime",
-            runtime, "--conmon", conmon, "--address", address, "--container-exited",
-        ]
+            runtime, "--conmon", conmon, "--address", address,
+        ] + extra + ["--container-exited"]
     }
 
     /// This process's executable.

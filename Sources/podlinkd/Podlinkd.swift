@@ -33,7 +33,10 @@ struct Podlinkd: AsyncParsableCommand {
     var bridge = false
     @Option(help: "Members of this group may call too (besides root).")
     var group: String?
-    @Option(help: "A configuration file of KEY=VALUE lines (group, storage_root, run_root, runtime, conmon).")
+    @Option(
+        help:
+            "A configuration file of KEY=VALUE lines (group, storage_root, run_root, runtime, conmon, network_pool, bridge_prefix)."
+    )
     var config = "/etc/podlink/podlinkd.conf"
     @Option(help: "Where images and containers are stored.")
     var storageRoot: String?
@@ -43,6 +46,12 @@ struct Podlinkd: AsyncParsableCommand {
     var runtime: String?
     @Option(help: "conmon.")
     var conmon: String?
+    @Option(
+        help:
+            "Where bridge networks' subnets come from (default 10.90.0.0/16; the default network takes its first /24).")
+    var networkPool: String?
+    @Option(help: "The start of bridge interfaces' names (default podlink: podlink0 for the default network).")
+    var bridgePrefix: String?
     @Flag(help: "Log debug messages.")
     var debug = false
     @Flag(
@@ -93,12 +102,28 @@ struct Podlinkd: AsyncParsableCommand {
         let runRoot = runRoot ?? file["run_root"] ?? "/run/podlink/engine"
         let runtime = runtime ?? file["runtime"] ?? "/usr/bin/runc"
         let conmon = conmon ?? file["conmon"] ?? "/usr/bin/conmon"
-        let options = EngineOptions(
+        let pool = networkPool ?? file["network_pool"]
+        let prefix = bridgePrefix ?? file["bridge_prefix"]
+        var networkArguments: [String] = []
+        if let pool { networkArguments += ["--network-pool", pool] }
+        if let prefix { networkArguments += ["--bridge-prefix", prefix] }
+        var options = EngineOptions(
             storageRoot: storageRoot, runRoot: runRoot, runtimePath: runtime, conmonPath: conmon,
             logger: Logger(label: "podlink.engine"),
             exitCommand: ExitCleanup.command(
                 storageRoot: storageRoot, runRoot: runRoot, runtime: runtime, conmon: conmon, address: address,
-                config: config))
+                config: config, extra: networkArguments))
+        if let pool {
+            guard let subnet = IPv4Subnet(pool), subnet.prefixLength <= 24 else {
+                throw ValidationError("--network-pool must be an IPv4 subnet of /24 or larger, such as 10.90.0.0/16")
+            }
+            options.networkPool = subnet
+        }
+        if let prefix {
+            guard !prefix.isEmpty, prefix.count <= 10, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+            else { throw ValidationError("--bridge-prefix must be 1 to 10 letters or digits") }
+            options.bridgePrefix = prefix
+        }
         if let containerExited {
             await ExitCleanup.run(id: containerExited, options: options, address: address, logger: logger)
             return

@@ -103,7 +103,7 @@ struct OperationRulesTests {
             let before = try await engine.events(EventFilter(until: middle, kinds: [.container]))
             #expect(before.map(\.id) == [first])
             #expect(try await engine.events(EventFilter(kinds: [.image])).map(\.action) == ["load"])
-            #expect(try await engine.events(EventFilter(actions: ["create"])).count == 2)
+            #expect(try await engine.events(EventFilter(kinds: [.container], actions: ["create"])).count == 2)
         }
     }
 

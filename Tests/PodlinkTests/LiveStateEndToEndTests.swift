@@ -14,6 +14,10 @@ struct LiveStateEndToEndTests {
     static var podlink: String { PodlinkdFixture.products + "/podlink" }
 
     static func podlink(_ fixture: PodlinkdFixture, _ arguments: String...) async -> CommandResult {
+        await podlink(fixture, arguments)
+    }
+
+    static func podlink(_ fixture: PodlinkdFixture, _ arguments: [String]) async -> CommandResult {
         await ChildProcess.run([podlink, "--url", "unix:\(fixture.socket)"] + arguments, timeout: 60)
     }
 

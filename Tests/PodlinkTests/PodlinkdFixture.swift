@@ -57,8 +57,18 @@ final class PodlinkdFixture: @unchecked Sendable {
     let directory: String
     let socket: String
     var process: ChildProcess?
+    /// This service's networks: a /16 and bridge names of its own, so that services of tests running at once
+    /// never share a subnet or a bridge.
+    let networkPool: String
+    let bridgePrefix: String
+
+    /// How many services this test process started: each takes the next pool and prefix.
+    static let started = Atomic<Int>(0)
 
     init(arguments: [String] = [], socketMode: String? = nil) async throws {
+        let number = Self.started.add(1, ordering: .relaxed).newValue
+        networkPool = "10.\(100 + number % 150).0.0/16"
+        bridgePrefix = "plt\(getpid() % 1000)n\(number % 1000)"
         directory = Self.root + "/podlink-e2e-\(UUID().uuidString.prefix(12))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = directory + "/io.podlink"
@@ -66,7 +76,10 @@ final class PodlinkdFixture: @unchecked Sendable {
     }
 
     var storageArguments: [String] {
-        ["--storage-root", directory + "/storage", "--run-root", directory + "/run"]
+        [
+            "--storage-root", directory + "/storage", "--run-root", directory + "/run", "--network-pool", networkPool,
+            "--bridge-prefix", bridgePrefix,
+        ]
     }
 
     func start(arguments: [String] = [], socketMode: String? = nil) async throws {

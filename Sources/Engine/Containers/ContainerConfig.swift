@@ -49,6 +49,10 @@ public struct ContainerConfig: Sendable, Hashable, Codable {
     public var seccompProfile: String?
     /// Whether its processes may never gain privileges (setuid, file capabilities): `no_new_privs`.
     public var noNewPrivileges: Bool?
+    /// The bridge networks it joins, in the order of its interfaces (eth0 first); nil without bridge.
+    public var networks: [NetworkJoin]? = nil
+    /// The ports it publishes (bridge only).
+    public var ports: [PortMapping]? = nil
 }
 
 /// How a container's root filesystem is made.
@@ -95,4 +99,6 @@ public struct ContainerSummary: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// Labels.
     public var labels: [String: String]
+    /// Its published ports, with the host ports in use while its network is set up (as asked otherwise).
+    public var ports: [PortMapping]
 }

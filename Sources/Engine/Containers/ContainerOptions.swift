@@ -4,6 +4,8 @@ public enum NetworkMode: String, Sendable, Hashable, Codable {
     case none
     /// The host's network namespace.
     case host
+    /// A network namespace of its own on bridge networks (netavark).
+    case bridge
 }
 
 /// A host path bound into a container.
@@ -66,6 +68,10 @@ public struct ContainerCreateOptions: Sendable, Hashable {
     public var stdin: Bool
     /// The network.
     public var network: NetworkMode
+    /// With `bridge`, the networks to join (the default network when empty), in the order of their interfaces.
+    public var networks: [NetworkJoin] = []
+    /// With `bridge`, the ports to publish.
+    public var ports: [PortMapping] = []
     /// Host paths bound in.
     public var mounts: [BindMount]
     /// Memory, pids and CPU limits.

@@ -41,6 +41,13 @@ public struct ContainerState: Sendable, Hashable, Codable {
     /// Whether the checkpoint's images outlive a restore (the checkpoint's `keep`).
     public var keepsCheckpoint: Bool = false
 
+    /// The network namespace netavark set up (a bind mount under `/run/netns`); empty when none is set up.
+    public var networkNamespace: String = ""
+    /// Where it is on each network, while its network is set up.
+    public var networks: [NetworkStatus] = []
+    /// Its published ports with the host ports chosen, while its network is set up.
+    public var ports: [PortMapping] = []
+
     /// A state of a container never initialised.
     public init() {}
 
@@ -48,6 +55,7 @@ public struct ContainerState: Sendable, Hashable, Codable {
         case status, pid, conmonPID, exitCode, oomKilled, startedAt, finishedAt, mountPoint, mountCount, rootfsKind
         case restartCount, inRuntime, stoppedByUser, policyRestarts, restartDelayMilliseconds
         case checkpointed, checkpointedAt, checkpointPath, keepsCheckpoint
+        case networkNamespace, networks, ports
     }
 
     /// Decodes a stored state; members an older version did not store take their defaults.
@@ -72,5 +80,8 @@ public struct ContainerState: Sendable, Hashable, Codable {
         checkpointedAt = try values.decodeIfPresent(Date.self, forKey: .checkpointedAt)
         checkpointPath = try values.decodeIfPresent(String.self, forKey: .checkpointPath) ?? ""
         keepsCheckpoint = try values.decodeIfPresent(Bool.self, forKey: .keepsCheckpoint) ?? false
+        networkNamespace = try values.decodeIfPresent(String.self, forKey: .networkNamespace) ?? ""
+        networks = try values.decodeIfPresent([NetworkStatus].self, forKey: .networks) ?? []
+        ports = try values.decodeIfPresent([PortMapping].self, forKey: .ports) ?? []
     }
 }

@@ -67,6 +67,7 @@ extension Engine {
             memoryBytes: try Checked.nonNegative(options.limits.memoryBytes, argument: "memory"),
             pids: try Checked.nonNegative(options.limits.pids, argument: "pids"),
             cpus: try Checked.cpus(options.limits.cpus))
+        let (networks, ports) = try checkedNetworks(options)
         let id = Identifier.random()
         var labels = image.config.labels ?? [:]
         labels.merge(options.labels) { $1 }
@@ -82,7 +83,8 @@ extension Engine {
             restartPolicy: try options.restartPolicy.map { (text) throws(EngineError) in
                 try RestartPolicy(parsing: text)
             },
-            seccompProfile: options.seccompProfile, noNewPrivileges: options.noNewPrivileges ? true : nil)
+            seccompProfile: options.seccompProfile, noNewPrivileges: options.noNewPrivileges ? true : nil,
+            networks: networks, ports: ports)
         if config.workingDirectory.isEmpty { config.workingDirectory = "/" }
         try FileSystem.makeDirectories(paths(id).bundle, mode: 0o700)
         var attempts = 0
@@ -117,7 +119,8 @@ extension Engine {
         ContainerSummary(
             id: record.config.id, name: record.config.name, image: record.config.imageName,
             command: record.config.command, status: record.state.status, exitCode: record.state.exitCode,
-            createdAt: record.config.createdAt, labels: record.config.labels)
+            createdAt: record.config.createdAt, labels: record.config.labels,
+            ports: record.state.networkNamespace.isEmpty ? record.config.ports ?? [] : record.state.ports)
     }
 
     /// The names of each image's containers, by image id (images without containers are absent).

@@ -15,6 +15,8 @@ extension Engine {
                 let previous = record.state.status
                 // A container the runtime still holds survived (no reboot happened for it): leave it alone.
                 if record.state.inRuntime, (try? await runtime.state(record.config.id)) ?? nil != nil { return }
+                // Its namespace, veth and firewall rules went with the reboot: what netavark can undo, it does.
+                try? await tearDownNetworkLocked(&record, force: true)
                 record.state.pid = 0
                 record.state.conmonPID = 0
                 record.state.inRuntime = false

@@ -8,6 +8,8 @@ public struct EngineEvent: Sendable, Hashable, Codable {
         case container
         /// An image.
         case image
+        /// A network.
+        case network
     }
 
     /// Sequence number in the store.

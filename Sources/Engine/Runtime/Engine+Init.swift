@@ -14,11 +14,13 @@ extension Engine {
         try await mountLocked(&record)
         do {
             let user = try OCISpec.resolveUser(record.config.user, rootfs: paths.merged)
+            let nameservers = try await setUpNetworkLocked(&record)
             let spec = OCISpec.make(
                 config: record.config, rootfs: paths.merged, user: user, bundle: paths.bundle,
-                seccomp: try seccompFilter(for: record.config))
+                seccomp: try seccompFilter(for: record.config), networkNamespace: record.state.networkNamespace)
             try FileSystem.makeDirectories(paths.bundle, mode: 0o700)
-            try OCISpec.writeNetworkFiles(config: record.config, bundle: paths.bundle)
+            try OCISpec.writeNetworkFiles(
+                config: record.config, bundle: paths.bundle, networks: record.state.networks, nameservers: nameservers)
             try FileSystem.write(paths.configJSON, try spec.encoded(), mode: 0o600)
             exits.clear(id)
             unlink(paths.pidFile)
@@ -39,6 +41,7 @@ extension Engine {
             try? await runtime.delete(id)
             if record.state.status == .created { record.state.status = .configured }
             record.state.inRuntime = false
+            try? await tearDownNetworkLocked(&record)
             try? unmountLocked(&record)
             try? store.saveState(record.config, record.state)
             throw error

@@ -3,18 +3,21 @@ internal import Glibc
 internal import Logging
 
 extension Engine {
-    /// Removes the container from the runtime, drops the runtime's hold on the root filesystem, removes its cgroups.
+    /// Removes the container from the runtime, drops the runtime's hold on the root filesystem, removes its
+    /// cgroups, and undoes its network setup (after the runtime: no process of it is left in the namespace).
     func cleanupLocked(_ record: inout ContainerRecord) async throws(EngineError) {
-        guard record.state.inRuntime else { return }
-        let id = record.config.id
-        try await runtime.delete(id)
-        record.state.inRuntime = false
-        record.state.pid = 0
-        try unmountLocked(&record)
-        for controller in FileSystem.list("/sys/fs/cgroup") {
-            let path = "/sys/fs/cgroup/" + controller + "/podlink/" + id
-            if FileSystem.exists(path) { rmdir(path) }
+        if record.state.inRuntime {
+            let id = record.config.id
+            try await runtime.delete(id)
+            record.state.inRuntime = false
+            record.state.pid = 0
+            try unmountLocked(&record)
+            for controller in FileSystem.list("/sys/fs/cgroup") {
+                let path = "/sys/fs/cgroup/" + controller + "/podlink/" + id
+                if FileSystem.exists(path) { rmdir(path) }
+            }
         }
+        try await tearDownNetworkLocked(&record)
     }
 
     /// Brings the stored state in line with the runtime: a container whose exit file exists has exited (its code

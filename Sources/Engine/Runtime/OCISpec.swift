@@ -54,6 +54,8 @@ struct OCISpec: Encodable {
 
     struct Namespace: Encodable {
         var type: String
+        /// A namespace to join instead of a new one.
+        var path: String? = nil
     }
 
     struct Device: Encodable {
@@ -123,7 +125,8 @@ struct OCISpec: Encodable {
     /// The spec for a container whose root filesystem is at `rootfs`, running as `user`.
     /// `seccomp` is the filter the process runs under (nil: none, when the container asked for `unconfined`).
     static func make(
-        config: ContainerConfig, rootfs: String, user: User, bundle: String, seccomp: OCISeccomp? = nil
+        config: ContainerConfig, rootfs: String, user: User, bundle: String, seccomp: OCISeccomp? = nil,
+        networkNamespace: String? = nil
     ) -> OCISpec {
         let capabilities = Capabilities(
             bounding: defaultCapabilities, effective: defaultCapabilities, permitted: defaultCapabilities)
@@ -171,8 +174,12 @@ struct OCISpec: Encodable {
                     destination: bind.destination, type: "bind", source: bind.source,
                     options: ["rbind", bind.readOnly ? "ro" : "rw"]))
         }
-        var namespaces = ["pid", "ipc", "uts", "mount"].map(Namespace.init)
-        if config.network == .none { namespaces.append(Namespace(type: "network")) }
+        var namespaces = ["pid", "ipc", "uts", "mount"].map { Namespace(type: $0) }
+        switch config.network {
+        case .none: namespaces.append(Namespace(type: "network"))
+        case .bridge: namespaces.append(Namespace(type: "network", path: networkNamespace))
+        case .host: break
+        }
         var resources = Resources(devices: [Device(allow: false, access: "rwm")])
         if let memory = config.limits.memoryBytes { resources.memory = Memory(limit: memory) }
         if let pids = config.limits.pids { resources.pids = Pids(limit: pids) }
@@ -186,13 +193,21 @@ struct OCISpec: Encodable {
     }
 
     /// Writes the files bound to /etc/hostname, /etc/hosts and /etc/resolv.conf into the bundle.
-    static func writeNetworkFiles(config: ContainerConfig, bundle: String) throws(EngineError) {
+    /// On bridge networks the container's own addresses name it, and aardvark-dns (the networks' gateways) resolves
+    /// its neighbours' names, searched under `dns.podman` as Podman does.
+    static func writeNetworkFiles(
+        config: ContainerConfig, bundle: String, networks: [NetworkStatus] = [], nameservers: [String] = []
+    ) throws(EngineError) {
         try FileSystem.write(bundle + "/hostname", config.hostname + "\n")
         var hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-        hosts += "127.0.1.1\t\(config.hostname)\n"
+        if networks.isEmpty { hosts += "127.0.1.1\t\(config.hostname)\n" }
+        for network in networks { hosts += "\(network.ip)\t\(config.hostname) \(config.name)\n" }
         if config.network == .host, let host = FileSystem.readText("/etc/hosts") { hosts = host + hosts }
         try FileSystem.write(bundle + "/hosts", hosts)
-        let resolv = FileSystem.readText("/etc/resolv.conf") ?? ""
+        var resolv = FileSystem.readText("/etc/resolv.conf") ?? ""
+        if !nameservers.isEmpty {
+            resolv = "search dns.podman\n" + nameservers.map { "nameserver \($0)\n" }.joined()
+        }
         try FileSystem.write(bundle + "/resolv.conf", resolv)
     }
 

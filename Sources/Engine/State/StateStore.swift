@@ -33,6 +33,9 @@ final class StateStore: Sendable {
         """
         CREATE TABLE engine_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+        """
+        CREATE TABLE networks (name TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, record TEXT NOT NULL);
+        """,
     ]
 
     /// Opens the database at `path`, creating it and applying migrations as needed.
