@@ -29,7 +29,7 @@ format:
 clean:
 	rm -rf .build
 
-.PHONY: bench-rpc bench-exit bench-exec bench-checkpoint bench-engine
+.PHONY: bench-rpc bench-exit bench-exec bench-checkpoint bench-engine bench-network
 bench-rpc: deps
 	./Benchmarks/rpc.sh
 
@@ -41,6 +41,9 @@ bench-exec: deps
 
 bench-checkpoint: deps
 	./Benchmarks/checkpoint.sh
+
+bench-network: deps
+	./Benchmarks/network.sh
 
 bench-engine: deps
 	PODLINK_BENCH=1 PODLINK_TEST_TMP=/dev/shm swift test -c release --filter HotPathBenchmarkTests
