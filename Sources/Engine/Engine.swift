@@ -58,15 +58,9 @@ public final class Engine: Sendable {
         try await ensureDefaultNetwork()
         if !FileSystem.exists(bootMarker) {
             // One process refreshes; others wait for it and find the marker.
-            let lock = open(options.runRoot + "/refresh.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            guard lock >= 0 else { throw .system("open refresh lock", errno) }
-            defer { close(lock) }
-            try await Offload.run { () throws(EngineError) in
-                while flock(lock, LOCK_EX) != 0 {
-                    if errno != EINTR { throw .system("flock refresh lock", errno) }
-                }
+            try await FileSystem.withExclusiveLock(options.runRoot + "/refresh.lock") { () throws(EngineError) in
+                if !FileSystem.exists(bootMarker) { try await refresh() }
             }
-            if !FileSystem.exists(bootMarker) { try await refresh() }
         }
         if options.handlesExits {
             startExitMonitor()

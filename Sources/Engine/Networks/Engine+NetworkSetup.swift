@@ -99,7 +99,7 @@ extension Engine {
                 let interface = "eth\(index)"
                 guard let found = status[join.name]?.interfaces?[interface],
                     let address = found.subnets?.first,
-                    let slash = address.ipnet.firstIndex(of: "/"), let ip = IPv4Address(address.ipnet[..<slash]),
+                    let slash = address.ipnet.firstIndex(of: "/"), let ip = IPv4Address(text: address.ipnet[..<slash]),
                     let length = Int(address.ipnet[address.ipnet.index(after: slash)...])
                 else { return nil }
                 return NetworkStatus(

@@ -14,15 +14,7 @@ extension Engine {
     /// Runs `body` holding the engine's network lock (across processes): subnets, bridge names, addresses and
     /// ports are chosen under it, so two starts never take the same.
     func withNetworkLock<T>(_ body: () async throws(EngineError) -> T) async throws(EngineError) -> T {
-        let fd = open(options.runRoot + "/networks.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .system("open the network lock", errno) }
-        defer { close(fd) }
-        try await Offload.run { () throws(EngineError) in
-            while flock(fd, LOCK_EX) != 0 {
-                if errno != EINTR { throw .system("flock the network lock", errno) }
-            }
-        }
-        return try await body()
+        try await FileSystem.withExclusiveLock(options.runRoot + "/networks.lock", body)
     }
 
     /// Makes the default network when the store has none.

@@ -1,5 +1,5 @@
 /// An IPv4 subnet in CIDR form (`10.90.0.0/24`).
-public struct IPv4Subnet: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct IPv4Subnet: Sendable, Hashable, TextCoded {
     /// Its first address (the network's).
     public var network: IPv4Address
     /// Its prefix length, 0 to 32.
@@ -13,9 +13,12 @@ public struct IPv4Subnet: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Reads `a.b.c.d/n`; nil when it is not CIDR or has host bits set (`10.0.0.1/24`).
-    public init?(_ text: some StringProtocol) {
+    public init?(_ text: String) { self.init(text: text) }
+
+    /// Reads the text (see ``init(_:)``).
+    public init?(text: some StringProtocol) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let address = IPv4Address(parts[0]), parts[1].allSatisfy(\.isNumber),
+        guard parts.count == 2, let address = IPv4Address(text: parts[0]), parts[1].allSatisfy(\.isNumber),
             let length = Int(parts[1]), (0...32).contains(length), address.value & ~Self.mask(length) == 0
         else { return nil }
         self.init(address, prefixLength: length)
@@ -42,20 +45,4 @@ public struct IPv4Subnet: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// `a.b.c.d/n`.
     public var description: String { "\(network)/\(prefixLength)" }
-
-    /// As JSON: CIDR text.
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let subnet = IPv4Subnet(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not CIDR: \(text)"))
-        }
-        self = subnet
-    }
-
-    /// As JSON: CIDR text.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -89,14 +89,14 @@ struct Netavark: Sendable {
     static let hostLock = "/run/lock/podlink-netavark.lock"
 
     private func run(_ command: String, _ namespace: String, _ options: Options) async throws(EngineError) -> [UInt8] {
-        let lock = open(Self.hostLock, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw .system("open \(Self.hostLock)", errno) }
-        defer { close(lock) }
-        try await Offload.run { () throws(EngineError) in
-            while flock(lock, LOCK_EX) != 0 {
-                if errno != EINTR { throw .system("flock \(Self.hostLock)", errno) }
-            }
+        try await FileSystem.withExclusiveLock(Self.hostLock) { () throws(EngineError) -> [UInt8] in
+            try await runLocked(command, namespace, options)
         }
+    }
+
+    private func runLocked(
+        _ command: String, _ namespace: String, _ options: Options
+    ) async throws(EngineError) -> [UInt8] {
         let input: [UInt8]
         do {
             input = Array(try JSONEncoder().encode(options))
