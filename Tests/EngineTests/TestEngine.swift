@@ -19,8 +19,15 @@ struct TestEngine {
 
     var options: EngineOptions { engine.options }
 
+    /// Options over `directory`, with networks of their own: a /16 and bridge names derived from the directory's
+    /// random name, so that engines of tests running at once (and a service on the host) never share them.
     static func options(_ directory: String) -> EngineOptions {
-        EngineOptions(storageRoot: directory + "/storage", runRoot: directory + "/run")
+        var options = EngineOptions(storageRoot: directory + "/storage", runRoot: directory + "/run")
+        let tag = directory.suffix(4)
+        let octet = 20 + (Int(tag, radix: 16) ?? 0) % 60
+        options.networkPool = IPv4Subnet("10.\(octet).0.0/16")!
+        options.bridgePrefix = "plte" + tag
+        return options
     }
 
     /// Creates the engine; loads the image unless `loadImage` is false.
