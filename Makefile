@@ -29,7 +29,10 @@ format:
 clean:
 	rm -rf .build
 
-.PHONY: bench-rpc bench-exit bench-exec bench-checkpoint bench-engine bench-network
+.PHONY: bench bench-rpc bench-exit bench-exec bench-checkpoint bench-engine bench-network
+bench: deps
+	./Benchmarks/engine.sh
+
 bench-rpc: deps
 	./Benchmarks/rpc.sh
 
