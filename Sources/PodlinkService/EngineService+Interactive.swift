@@ -1,5 +1,5 @@
 import Engine
-import Foundation
+import FoundationEssentials
 public import PodlinkAPI
 public import Varlink
 

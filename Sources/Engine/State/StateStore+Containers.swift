@@ -1,4 +1,5 @@
 internal import FoundationEssentials
+internal import Synchronization
 
 /// A container as stored: its config and its state.
 struct ContainerRecord: Sendable {
@@ -42,6 +43,7 @@ extension StateStore {
 
     /// Deletes a container, its exec sessions, and appends its `remove` event.
     func deleteContainer(_ config: ContainerConfig) throws(EngineError) {
+        defer { decodedContainers.withLock { _ = $0.removeValue(forKey: config.id) } }
         try write { (db) throws(EngineError) in
             try db.run("DELETE FROM containers WHERE id = ?", .text(config.id))
             try db.run("DELETE FROM exec_sessions WHERE container_id = ?", .text(config.id))
@@ -49,20 +51,33 @@ extension StateStore {
         }
     }
 
+    /// The record of an `id, config, state` row; one decoded before from the same text comes from the cache (a
+    /// config never changes after create; a state's text changes with every save).
     private func decodeContainer(_ row: [SQLiteValue]) throws(EngineError) -> ContainerRecord {
-        ContainerRecord(
-            config: try Self.decode(ContainerConfig.self, row[0].text),
-            state: try Self.decode(ContainerState.self, row[1].text))
+        let id = row[0].text ?? ""
+        let configText = row[1].text ?? ""
+        let stateText = row[2].text ?? ""
+        let cached = decodedContainers.withLock { $0[id] }
+        if let cached, cached.config == configText, cached.state == stateText { return cached.record }
+        let config: ContainerConfig
+        if let cached, cached.config == configText {
+            config = cached.record.config
+        } else {
+            config = try Self.decode(ContainerConfig.self, configText)
+        }
+        let record = ContainerRecord(config: config, state: try Self.decode(ContainerState.self, stateText))
+        decodedContainers.withLock { $0[id] = (configText, stateText, record) }
+        return record
     }
 
     /// The container whose id, name, or unique id prefix is `reference`.
     func container(_ reference: String) throws(EngineError) -> ContainerRecord {
         let rows = try read { (db) throws(EngineError) -> [[SQLiteValue]] in
             var rows = try db.query(
-                "SELECT config, state FROM containers WHERE id = ? OR name = ?", .text(reference), .text(reference))
+                "SELECT id, config, state FROM containers WHERE id = ? OR name = ?", .text(reference), .text(reference))
             if rows.isEmpty && !reference.isEmpty && reference.allSatisfy(\.isHexDigit) {
                 rows = try db.query(
-                    "SELECT config, state FROM containers WHERE id LIKE ? LIMIT 2", .text(reference + "%"))
+                    "SELECT id, config, state FROM containers WHERE id LIKE ? LIMIT 2", .text(reference + "%"))
                 if rows.count > 1 {
                     throw EngineError.invalidArgument("container", "the id prefix \(reference) is ambiguous")
                 }
@@ -76,7 +91,7 @@ extension StateStore {
     /// Every container, oldest first.
     func allContainers() throws(EngineError) -> [ContainerRecord] {
         let rows = try read { (db) throws(EngineError) in
-            try db.query("SELECT config, state FROM containers ORDER BY created")
+            try db.query("SELECT id, config, state FROM containers ORDER BY created")
         }
         var records: [ContainerRecord] = []
         for row in rows { records.append(try decodeContainer(row)) }

@@ -7,6 +7,9 @@ internal import Synchronization
 /// WAL mode with a busy timeout, so several processes can use one database; every change runs in one transaction.
 final class StateStore: Sendable {
     private let database: Mutex<SQLiteDatabase>
+    /// Containers decoded so far, by id, with the JSON they were decoded from: a row whose text is unchanged is not
+    /// decoded again (listing a thousand containers was mostly JSONDecoder's work).
+    let decodedContainers = Mutex<[String: (config: String, state: String, record: ContainerRecord)]>([:])
     /// A file rewritten after every commit that appended events: followers watch it with inotify (the WAL itself
     /// changes before the commit is visible to readers).
     let eventsBell: String
