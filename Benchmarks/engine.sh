@@ -5,29 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/service.sh
-conf="$work/containers.conf"
-cat >"$conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "none"
-CONF
-export CONTAINERS_CONF="$conf"
-podman_=(podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay)
+. Benchmarks/podman.sh
 podman_pid=
 bench_cleanup() {
     [ -n "$podman_pid" ] && kill "$podman_pid" 2>/dev/null && wait "$podman_pid" 2>/dev/null
-    "${podman_[@]}" rm -a -f -t 0 >/dev/null 2>&1 || true
-    "${podman_[@]}" system reset -f >/dev/null 2>&1 || true
+    podman_cleanup
     runc --root "$work/bare-runc" list -q 2>/dev/null | xargs -r -n1 runc --root "$work/bare-runc" delete -f || true
     rmdir /sys/fs/cgroup/*/podlink-bench/bare /sys/fs/cgroup/*/podlink-bench 2>/dev/null || true
 }
 "$bin/podlink" --url "unix:$work/sock" load -i "$work/image" busybox >/dev/null
-(cd "$work/image" && tar -cf "$work/image.tar" .)
-"${podman_[@]}" load -q -i "$work/image.tar" >/dev/null
-image=$("${podman_[@]}" images -q | head -1)
 "${podman_[@]}" system service --time=0 "unix://$work/podman.sock" 2>"$work/podman.log" &
 podman_pid=$!
 for _ in $(seq 200); do [ -S "$work/podman.sock" ] && break; sleep 0.05; done

@@ -7,25 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
 . Benchmarks/service.sh
-conf="$work/containers.conf"
-cat >"$conf" <<'CONF'
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-[network]
-network_backend = "netavark"
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "none"
-CONF
-export CONTAINERS_CONF="$conf"
-podman_=(podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay)
-bench_cleanup() { "${podman_[@]}" system reset -f >/dev/null 2>&1 || true; }
+. Benchmarks/podman.sh
 podlink=("$bin/podlink" --url "unix:$work/sock")
 "${podlink[@]}" load -i "$work/image" busybox >/dev/null
-(cd "$work/image" && tar -cf "$work/image.tar" .)
-"${podman_[@]}" load -q -i "$work/image.tar" >/dev/null
-image=$("${podman_[@]}" images -q | head -1)
 # Both once, to check that the port is published at all.
 "${podlink[@]}" run --rm -p 127.0.0.1::80 busybox true
 "${podman_[@]}" run --rm -p 127.0.0.1::80 "$image" true
