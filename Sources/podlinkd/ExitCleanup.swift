@@ -30,8 +30,11 @@ enum ExitCleanup {
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Handles the exit of `id` with an engine of its own, then wakes the service if a restart is due.
+    /// Handles the exit of `id` with an engine of its own, then wakes the service if a restart is due. While a
+    /// service runs, it records the exit itself (it watches the exit files): this process then ends at once,
+    /// without opening the store or taking the container's lock from under the service.
     static func run(id: String, options: EngineOptions, address: String, logger: Logger) async {
+        if Engine.exitsAreWatched(runRoot: options.runRoot) { return }
         var options = options
         options.handlesExits = false
         options.subreaper = false
