@@ -15,6 +15,9 @@ final class VarlinkFrameHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     let maximumMessageSize: Int
     private var buffer: ByteBuffer?
+    /// How many of the buffer's readable bytes are known to hold no NUL: each read scans only what it added, so a
+    /// message that arrives in many reads costs work in proportion to its size, not to its size squared.
+    private var scanned = 0
     private var raw = false
 
     init(maximumMessageSize: Int) {
@@ -33,7 +36,11 @@ final class VarlinkFrameHandler: ChannelInboundHandler, RemovableChannelHandler 
             buffer!.writeBuffer(&incoming)
         }
         var batch: [[UInt8]] = []
-        while let view = buffer?.readableBytesView, let end = view.firstIndex(of: 0) {
+        while let view = buffer?.readableBytesView {
+            guard let end = view[(view.startIndex + scanned)...].firstIndex(of: 0) else {
+                scanned = view.count
+                break
+            }
             let length = end - view.startIndex
             if length > maximumMessageSize {
                 context.fireErrorCaught(MessageTooLarge(limit: maximumMessageSize))
@@ -41,12 +48,19 @@ final class VarlinkFrameHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
             batch.append(buffer!.readBytes(length: length)!)
             buffer!.moveReaderIndex(forwardBy: 1)
+            scanned = 0
         }
         if let pending = buffer?.readableBytes, pending > maximumMessageSize {
             context.fireErrorCaught(MessageTooLarge(limit: maximumMessageSize))
             return
         }
-        if buffer?.readableBytes == 0 { buffer = nil } else { buffer?.discardReadBytes() }
+        if buffer?.readableBytes == 0 {
+            buffer = nil
+            scanned = 0
+        } else if !batch.isEmpty {
+            // Once per read that ended messages: the bytes of an unfinished one are moved to the front once.
+            buffer?.discardReadBytes()
+        }
         if !batch.isEmpty { context.fireChannelRead(wrapInboundOut(batch)) }
     }
 
@@ -59,6 +73,7 @@ final class VarlinkFrameHandler: ChannelInboundHandler, RemovableChannelHandler 
             pending.readableBytes > 0
         {
             buffer = nil
+            scanned = 0
             context.fireChannelRead(wrapInboundOut([pending.readBytes(length: pending.readableBytes)!]))
         }
         context.fireUserInboundEventTriggered(event)
@@ -66,6 +81,7 @@ final class VarlinkFrameHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     func switchToRaw(context: ChannelHandlerContext) {
         raw = true
+        scanned = 0
         if var pending = buffer, pending.readableBytes > 0 {
             buffer = nil
             context.fireChannelRead(wrapInboundOut([pending.readBytes(length: pending.readableBytes)!]))

@@ -45,6 +45,22 @@ struct FramingTests {
         }
     }
 
+    @Test("a large message in many small reads arrives whole, as do the messages around it")
+    func manySmallReads() throws {
+        let channel = try Self.channel(limit: 1 << 20)
+        let big = String(repeating: "x", count: 512 * 1024)
+        let bytes = Array(("{}\0" + big + "\0{\"after\":1}\0").utf8)
+        var index = 0
+        var batches: [[String]] = []
+        while index < bytes.count {
+            let end = min(index + 1000, bytes.count)
+            try channel.writeInbound(channel.allocator.buffer(bytes: bytes[index..<end]))
+            batches += try Self.batches(channel)
+            index = end
+        }
+        #expect(batches.flatMap { $0 } == ["{}", big, "{\"after\":1}"])
+    }
+
     @Test("a message past the limit is an error, terminated or not")
     func tooLarge() throws {
         let terminated = try Self.channel(limit: 8)
