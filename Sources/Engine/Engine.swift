@@ -149,7 +149,7 @@ public final class Engine: Sendable {
         }
         let unused = try store.deleteImage(image)
         let images = self.images
-        try await Offload.run { () throws(EngineError) in images.removeLayers(unused) }
+        try await Offload.run { () throws(EngineError) in try images.removeLayers(unused) }
         return image.id
     }
 

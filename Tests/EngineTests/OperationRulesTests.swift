@@ -135,3 +135,33 @@ struct OperationRulesTests {
         }
     }
 }
+
+@Suite("Removing trees")
+struct RemoveTreeTests {
+    @Test("a tree deeper than PATH_MAX, with links that lead out, is removed and nothing outside it")
+    func deepTree() throws {
+        let base = TestEngine.root + "/podlink-deep-" + String(Identifier.random().prefix(8))
+        try FileSystem.makeDirectories(base + "/outside")
+        try FileSystem.write(base + "/outside/kept", "kept\n")
+        try FileSystem.makeDirectories(base + "/tree")
+        // 300 levels of 30-character names: 9,300 bytes of path, past PATH_MAX (4,096).
+        var fd = open(base + "/tree", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        #expect(fd >= 0)
+        let name = String(repeating: "d", count: 30)
+        for level in 0..<300 {
+            #expect(mkdirat(fd, name, 0o755) == 0)
+            if level % 50 == 0 { #expect(symlinkat(base + "/outside", fd, "link\(level)") == 0) }
+            let next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            close(fd)
+            fd = next
+        }
+        let file = openat(fd, "file", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        close(file)
+        close(fd)
+        try FileSystem.removeTree(base + "/tree")
+        #expect(!FileSystem.exists(base + "/tree"))
+        #expect(FileSystem.readText(base + "/outside/kept") == "kept\n")
+        try FileSystem.removeTree(base)
+        #expect(!FileSystem.exists(base))
+    }
+}

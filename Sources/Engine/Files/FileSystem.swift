@@ -70,33 +70,6 @@ enum FileSystem {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Removes `path` and everything below it, never following symlinks; missing is fine. Entries that vanish
-    /// meanwhile (conmon removing its sockets as it exits) are fine too; a directory that gains entries is retried.
-    static func removeTree(_ path: String) throws(EngineError) {
-        var error: Int32 = 0
-        for _ in 0..<10 {
-            error = removeOnce(path)
-            if error == 0 { return }
-            if error != ENOTEMPTY && error != EEXIST { break }
-        }
-        throw .system("remove \(path)", error)
-    }
-
-    private static func removeOnce(_ path: String) -> Int32 {
-        var st = stat()
-        if lstat(path, &st) != 0 { return errno == ENOENT ? 0 : errno }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            for name in list(path) {
-                let error = removeOnce(path + "/" + name)
-                if error != 0 { return error }
-            }
-            if rmdir(path) != 0 && errno != ENOENT { return errno }
-        } else if unlink(path) != 0 && errno != ENOENT {
-            return errno
-        }
-        return 0
-    }
-
     /// `path` without its last component (`/` for a top-level entry, empty for a bare name).
     static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }

@@ -124,9 +124,18 @@ final class ImageStore: Sendable {
         return size
     }
 
-    /// Removes the extracted trees of layers no image uses.
-    func removeLayers(_ diffIDs: [String]) {
-        for diffID in diffIDs { try? FileSystem.removeTree(root + "/layers/" + Self.hex(diffID)) }
+    /// Removes the extracted trees of layers no image uses; every one is tried, and the first failure is thrown
+    /// afterwards.
+    func removeLayers(_ diffIDs: [String]) throws(EngineError) {
+        var failure: EngineError?
+        for diffID in diffIDs {
+            do {
+                try FileSystem.removeTree(root + "/layers/" + Self.hex(diffID))
+            } catch {
+                failure = failure ?? .internalError("the layer \(diffID) was not deleted: \(error.message)")
+            }
+        }
+        if let failure { throw failure }
     }
 
     static func parseDate(_ text: String?) -> Date? {
