@@ -3,6 +3,12 @@ public import PodlinkAPI
 public import Varlink
 
 extension EngineService {
+    /// Runs `body` to its end even when the caller goes away (its connection closes and its call is cancelled):
+    /// a stop that started keeps its grace period instead of turning into an immediate SIGKILL.
+    static func toItsEnd<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await body() }.value
+    }
+
     /// Serves `io.podlink.InitContainer`, as documented in `interfaces/io.podlink.varlink`.
     public func initContainer(
         _ parameters: IoPodlink.InitContainer.Parameters, context: VarlinkCallContext<IoPodlink.InitContainer.Reply>
@@ -21,7 +27,11 @@ extension EngineService {
     public func stopContainer(
         _ parameters: IoPodlink.StopContainer.Parameters, context: VarlinkCallContext<IoPodlink.StopContainer.Reply>
     ) async throws -> IoPodlink.StopContainer.Reply {
-        .init(container: try await engine.stopContainer(parameters.name, timeout: parameters.timeout))
+        let engine = self.engine
+        return .init(
+            container: try await Self.toItsEnd {
+                try await engine.stopContainer(parameters.name, timeout: parameters.timeout)
+            })
     }
 
     /// Serves `io.podlink.RestartContainer`, as documented in `interfaces/io.podlink.varlink`.
@@ -29,7 +39,11 @@ extension EngineService {
         _ parameters: IoPodlink.RestartContainer.Parameters,
         context: VarlinkCallContext<IoPodlink.RestartContainer.Reply>
     ) async throws -> IoPodlink.RestartContainer.Reply {
-        .init(container: try await engine.restartContainer(parameters.name, timeout: parameters.timeout))
+        let engine = self.engine
+        return .init(
+            container: try await Self.toItsEnd {
+                try await engine.restartContainer(parameters.name, timeout: parameters.timeout)
+            })
     }
 
     /// Serves `io.podlink.KillContainer`, as documented in `interfaces/io.podlink.varlink`.
@@ -94,9 +108,9 @@ extension EngineService {
     public func batchContainer(
         _ parameters: IoPodlink.BatchContainer.Parameters, context: VarlinkCallContext<IoPodlink.BatchContainer.Reply>
     ) async throws -> IoPodlink.BatchContainer.Reply {
-        .init(
-            state: .init(
-                try await engine.batch(parameters.name, parameters.operations.map(ContainerBatch.Operation.init))))
+        let engine = self.engine
+        let operations = parameters.operations.map(ContainerBatch.Operation.init)
+        return .init(state: .init(try await Self.toItsEnd { try await engine.batch(parameters.name, operations) }))
     }
 }
 

@@ -136,6 +136,21 @@ struct OperationRulesTests {
     }
 }
 
+@Suite("A store and its run root")
+struct StoreBindingTests {
+    @Test("a store refuses a run root other than the one it was made with")
+    func anotherRunRootIsRefused() async throws {
+        try await TestEngine.with(loadImage: false) { test in
+            var options = test.options
+            options.runRoot = test.directory + "/other-run"
+            let error = await expectEngineError(.invalidArgument) { _ = try await Engine(options: options) }
+            #expect(error?.subject == "run_root")
+            let sibling = try await test.sibling()
+            #expect(sibling.options.runRoot == test.options.runRoot)
+        }
+    }
+}
+
 @Suite("Removing trees")
 struct RemoveTreeTests {
     @Test("a tree deeper than PATH_MAX, with links that lead out, is removed and nothing outside it")
