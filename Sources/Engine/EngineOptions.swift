@@ -32,6 +32,9 @@ public struct EngineOptions: Sendable {
         for path in ["/usr/local/lib/podlink/criu", "/usr/sbin/criu"] where access(path, X_OK) == 0 { return path }
         return "/usr/sbin/criu"
     }
+    /// The most bytes a container's log file holds: conmon starts it again from empty when it would grow past
+    /// this (Podman's `log_size_max`), so a chatty container cannot fill the disk. Nil: no limit.
+    public var logSizeMax: Int? = 64 << 20
     /// netavark, which sets up bridge networks (Debian's `netavark` package puts it beside Podman's helpers).
     public var netavarkPath: String = "/usr/lib/podman/netavark"
     /// aardvark-dns, which netavark runs for networks with name resolution.

@@ -35,7 +35,7 @@ struct Podlinkd: AsyncParsableCommand {
     var group: String?
     @Option(
         help:
-            "A configuration file of KEY=VALUE lines (group, storage_root, run_root, runtime, conmon, network_pool, bridge_prefix)."
+            "A configuration file of KEY=VALUE lines (group, storage_root, run_root, runtime, conmon, network_pool, bridge_prefix, log_size_max)."
     )
     var config = "/etc/podlink/podlinkd.conf"
     @Option(help: "Where images and containers are stored.")
@@ -123,6 +123,12 @@ struct Podlinkd: AsyncParsableCommand {
             guard !prefix.isEmpty, prefix.count <= 10, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
             else { throw ValidationError("--bridge-prefix must be 1 to 10 letters or digits") }
             options.bridgePrefix = prefix
+        }
+        if let text = file["log_size_max"] {
+            guard let bytes = Int(text) else {
+                throw ValidationError("log_size_max must be a number of bytes (0: no limit)")
+            }
+            options.logSizeMax = bytes > 0 ? bytes : nil
         }
         if let containerExited {
             await ExitCleanup.run(id: containerExited, options: options, address: address, logger: logger)

@@ -180,3 +180,29 @@ struct RemoveTreeTests {
         #expect(!FileSystem.exists(base))
     }
 }
+
+@Suite("Logs of chatty containers")
+struct LogLimitTests {
+    @Test("a container's log never grows past the limit given to conmon")
+    func logSizeIsBounded() async throws {
+        try await TestEngine.with { test in
+            var options = test.options
+            options.logSizeMax = 64 << 10
+            let engine = try await Engine(options: options)
+            // About 1.1 MiB of output: seventeen times the limit.
+            let id = try await engine.createContainer(
+                ContainerCreateOptions(
+                    image: "busybox",
+                    command: [
+                        "sh", "-c",
+                        "i=0; while [ $i -lt 20000 ]; do echo line-$i-padding-padding-padding; i=$((i+1)); done",
+                    ]))
+            try await engine.startContainer(id)
+            #expect(try await engine.waitContainer(id) == 0)
+            var info = stat()
+            #expect(stat(engine.paths(id).log, &info) == 0)
+            #expect(info.st_size <= 64 << 10, "the log holds \(info.st_size) bytes")
+            #expect(try await engine.logs(id).last?.text == "line-19999-padding-padding-padding")
+        }
+    }
+}

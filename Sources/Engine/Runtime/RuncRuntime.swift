@@ -10,6 +10,7 @@ public struct RuncRuntime: ContainerRuntime {
     let exitCommand: [String]?
     let criuPath: String
     let adoptsMonitors: Bool
+    let logSizeMax: Int?
 
     /// The runtime the engine makes from its options.
     init(options: EngineOptions, runcRoot: String, socketDirectory: String) {
@@ -19,6 +20,7 @@ public struct RuncRuntime: ContainerRuntime {
         exitCommand = options.exitCommand
         criuPath = options.criuPath
         adoptsMonitors = options.subreaper
+        logSizeMax = options.logSizeMax
     }
 
     /// The runtime binary's name.
@@ -71,6 +73,7 @@ public struct RuncRuntime: ContainerRuntime {
             "--log-level", "error", "--runtime-arg", "--root", "--runtime-arg", runc.root,
             "--conmon-pidfile", request.monitorPidFile,
         ]
+        if let logSizeMax { arguments += ["--log-size-max", String(logSizeMax)] }
         if let command = exitCommand, let program = command.first {
             // Records the exit in the store even while no engine process runs (the service may exit when idle).
             arguments += ["--exit-command", program]
