@@ -150,39 +150,4 @@ struct LiveStateEndToEndTests {
         await connection.close()
         await fixture.tearDown()
     }
-
-    @Test func aStopWhoseCallerLeavesKeepsItsGracePeriod() async throws {
-        try await PodlinkdFixture.withClient { fixture, client in
-            let script = "trap 'sleep 1; exit 5' TERM; echo ready; while true; do sleep 0.05; done"
-            let id = try await client.createContainer(
-                create: .init(image: "test:latest", command: ["sh", "-c", script])
-            ).container
-            _ = try await client.startContainer(name: id)
-            // The handler is set once the script says so.
-            for try await reply in client.getContainerLogs(name: id, .more)
-            where reply.lines.contains(where: {
-                $0.text == "ready"
-            }) { break }
-            // A caller asks for a stop with 30 s of grace and goes away at once.
-            let leaving = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-                for (index, byte) in fixture.socket.utf8.enumerated() { buffer[index] = byte }
-            }
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(leaving, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
-            #expect(connected == 0)
-            let call =
-                Array(#"{"method":"io.podlink.StopContainer","parameters":{"name":"\#(id)","timeout":30}}"#.utf8) + [0]
-            _ = call.withUnsafeBytes { send(leaving, $0.baseAddress, $0.count, 0) }
-            close(leaving)
-            // The stop goes on: SIGTERM, whose handler ends the process with 5 after a second, not a SIGKILL (137).
-            #expect(try await client.waitContainer(name: id).exitcode == 5)
-            #expect(try await client.inspectContainer(name: id).container.state.stoppedByUser)
-        }
-    }
 }
