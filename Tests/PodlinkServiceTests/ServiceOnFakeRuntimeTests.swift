@@ -113,6 +113,22 @@ struct ServiceOnFakeRuntimeTests {
                     return named == argument
                 }
             }
+            let ports: [IoPodlink.PortMapping] = [
+                .init(hostPort: 80, containerPort: 80, range: .max),
+                .init(hostPort: 80, containerPort: 80, range: .min),
+                .init(hostPort: .max, containerPort: 80), .init(hostPort: 0, containerPort: .max),
+                .init(hostPort: -1, containerPort: 80), .init(hostPort: 0, containerPort: 80, range: 2),
+                .init(hostIp: "999.0.0.1", hostPort: 80, containerPort: 80),
+            ]
+            for port in ports {
+                await #expect {
+                    try await client.createContainer(
+                        create: .init(image: "tiny", command: ["sleep"], network: .bridge, ports: [port]))
+                } throws: { error in
+                    guard case .invalidArgument("ports", _) = error as? IoPodlinkError else { return false }
+                    return true
+                }
+            }
             #expect(try await client.listContainers().containers.isEmpty)
             _ = try await client.createContainer(create: .init(image: "tiny", name: "running", command: ["sleep"]))
             _ = try await client.startContainer(name: "running")

@@ -76,9 +76,7 @@ extension Engine {
 
     /// Writes a resize to conmon's control fifo `control`.
     static func resize(control: String, rows: Int, columns: Int) throws(EngineError) {
-        guard (1...65535).contains(rows), (1...65535).contains(columns) else {
-            throw .invalidArgument("size", "\(rows)x\(columns) is not a terminal size (1 to 65535 each)")
-        }
+        try Checked.terminalSize(rows: rows, columns: columns)
         let fd = open(control, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .system("open \(control)", errno) }
         defer { close(fd) }

@@ -53,9 +53,7 @@ extension Engine {
             try FileSystem.makeDirectories(directory + "/persist")
             var process = try execProcess(record, session)
             if let size, session.tty {
-                guard (1...65535).contains(size.rows), (1...65535).contains(size.columns) else {
-                    throw .invalidArgument("size", "\(size.rows)x\(size.columns) is not a terminal size")
-                }
+                try Checked.terminalSize(rows: size.rows, columns: size.columns)
                 process.consoleSize = .init(height: size.rows, width: size.columns)
             }
             try FileSystem.write(directory + "/process.json", try OCISpec.encode(process))

@@ -35,9 +35,10 @@ extension Engine {
             guard port.hostIP.isEmpty || IPv4Address(port.hostIP) != nil else {
                 throw .invalidArgument("ports", "\(port.hostIP) is not an IPv4 address")
             }
-            guard port.range >= 1, (1...65535).contains(port.containerPort), port.containerPort + port.range <= 65536,
-                (0...65535).contains(port.hostPort), port.hostPort + port.range <= 65536,
-                port.hostPort != 0 || port.range == 1
+            // Each bound before the sums, so that no number from a caller can overflow them.
+            guard (1...65535).contains(port.range), (1...65535).contains(port.containerPort),
+                (0...65535).contains(port.hostPort), port.containerPort + port.range <= 65536,
+                port.hostPort + port.range <= 65536, port.hostPort != 0 || port.range == 1
             else {
                 throw .invalidArgument(
                     "ports", "\(port.hostPort):\(port.containerPort) (range \(port.range)) is not a port mapping")

@@ -34,12 +34,11 @@ enum Checked {
         return value
     }
 
-    /// A terminal dimension, 1 to 65535.
-    static func terminalSize(_ value: Int, argument: String) throws(EngineError) -> UInt16 {
-        guard value > 0, value <= Int(UInt16.max) else {
-            throw .invalidArgument(argument, "must be between 1 and 65535")
+    /// A terminal size: rows and columns, 1 to 65535 each.
+    static func terminalSize(rows: Int, columns: Int) throws(EngineError) {
+        guard (1...65535).contains(rows), (1...65535).contains(columns) else {
+            throw .invalidArgument("size", "\(rows)x\(columns) is not a terminal size (1 to 65535 each)")
         }
-        return UInt16(value)
     }
 
     /// A path on the engine's host, which must be absolute: the engine has no working directory of the caller's.
