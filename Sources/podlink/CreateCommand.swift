@@ -12,8 +12,7 @@ struct CreateCommand: AsyncParsableCommand {
     func run() async throws {
         let create = try options.create()
         let id = try await global.withClient { client in
-            let resolved = try await NetworkSpec.resolvingDefault(create, client)
-            return try await client.createContainer(create: resolved).container
+            try await client.createContainer(create: create).container
         }
         Console.line(id)
     }

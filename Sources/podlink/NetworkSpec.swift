@@ -7,9 +7,9 @@ import PodlinkAPI
 /// or repeated; each named network is joined. Without it the container has no network (the service's default)
 /// unless ports are published or `--ip` or `--network-alias` are given: it then joins the default network, as
 /// with Podman.
-struct NetworkSpec: Equatable {
-    /// The name a join of the default network has until `resolvingDefault` sets the service's: empty.
-    static let defaultNetwork = ""
+struct NetworkSpec {
+    /// The name by which a join asks for the service's default network, whatever its name (as Podman's `bridge`).
+    static let defaultNetwork = "bridge"
 
     /// The mode; nil leaves the service's default (none).
     var mode: IoPodlink.NetworkMode?
@@ -64,36 +64,15 @@ struct NetworkSpec: Equatable {
         }
         let joins = names.map { name in
             IoPodlink.NetworkJoin(
-                name: name == "bridge" ? Self.defaultNetwork : name, aliases: aliasNames.isEmpty ? nil : aliasNames,
+                name: name, aliases: aliasNames.isEmpty ? nil : aliasNames,
                 ip: ip)
         }
         return NetworkSpec(mode: .bridge, joins: joins)
     }
 
-    /// Whether a join names the default network, whose name `resolvingDefault` asks of the service.
-    var needsDefaultName: Bool { joins.contains { $0.name == Self.defaultNetwork } }
-
     /// Sets `create`'s network mode and joins.
     func apply(to create: inout IoPodlink.Create) {
         create.network = mode
         create.networks = joins.isEmpty ? nil : joins
-    }
-
-    /// `create` with its joins of the default network named as the service names it (ListNetworks lists it
-    /// first); unchanged, without a call, when no join needs it.
-    static func resolvingDefault(
-        _ create: IoPodlink.Create, _ client: IoPodlinkClient
-    ) async throws -> IoPodlink.Create {
-        guard let joins = create.networks, joins.contains(where: { $0.name == defaultNetwork }) else { return create }
-        guard let name = try await client.listNetworks().networks.first?.name else {
-            throw CLIError("the service has no default network")
-        }
-        var resolved = create
-        resolved.networks = joins.map { join in
-            var join = join
-            if join.name == defaultNetwork { join.name = name }
-            return join
-        }
-        return resolved
     }
 }

@@ -53,12 +53,15 @@ enum PortSpec {
         }
         if let hostPort, !hostPort.isEmpty {
             let host = try range(hostPort, allowsZero: true, failure: failure)
-            // Host port 0 asks for free ports, as many as the container's range.
             if host.start != 0, host.count != container.count {
                 throw failure(
                     "host and container port ranges have different lengths: \(host.count) vs \(container.count)")
             }
             mapping.hostPort = host.start
+        }
+        // Host port 0 asks the service for one free port; a range needs its host ports given.
+        if mapping.hostPort == 0 && container.count > 1 {
+            throw failure("a range of container ports needs the host ports it is published on")
         }
         return mapping
     }

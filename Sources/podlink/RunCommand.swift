@@ -32,8 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let create = try options.create()
         let code = try await global.withClient { client -> Int32 in
-            let resolved = try await NetworkSpec.resolvingDefault(create, client)
-            let id = try await client.createContainer(create: resolved).container
+            let id = try await client.createContainer(create: create).container
             if detach {
                 do {
                     _ = try await client.startContainer(name: id)

@@ -15,7 +15,7 @@ extension Engine {
         }
         var joins: [NetworkJoin] = []
         for join in options.networks.isEmpty ? [NetworkJoin(name: Self.defaultNetworkName)] : options.networks {
-            let network = try store.network(join.name)
+            let network = try store.network(join.name == Self.defaultNetworkAlias ? Self.defaultNetworkName : join.name)
             guard !joins.contains(where: { $0.name == network.name }) else {
                 throw .invalidArgument("networks", "\(network.name) is joined twice")
             }

@@ -4,6 +4,8 @@ internal import Glibc
 extension Engine {
     /// The network containers on `bridge` join when they name none, made as the engine first opens its store.
     public static let defaultNetworkName = "podlink"
+    /// What a join may call the default network, whatever its name, as Podman's `bridge`; no network has it.
+    public static let defaultNetworkAlias = "bridge"
 
     var netavark: Netavark {
         Netavark(
@@ -31,6 +33,9 @@ extension Engine {
     /// Creates a bridge network (nothing is set up on the host until a container joins it).
     public func createNetwork(_ create: NetworkCreateOptions) async throws(EngineError) -> NetworkRecord {
         try Self.validateName(create.name)
+        guard create.name != Self.defaultNetworkAlias else {
+            throw .invalidArgument("name", "\(create.name) names the default network")
+        }
         return try await withNetworkLock { () throws(EngineError) -> NetworkRecord in
             let existing = try store.allNetworks()
             guard !existing.contains(where: { $0.name == create.name }) else { throw .nameInUse(create.name) }
