@@ -2,7 +2,8 @@ import PodlinkAPI
 
 /// Published ports as Podman prints them (an empty host address shows as `0.0.0.0`, an absent protocol as tcp).
 enum PortText {
-    /// The `podman ps` PORTS cell: `127.0.0.1:8080->80/tcp, 0.0.0.0:9000-9001->9000-9001/udp`.
+    /// The `podman ps` PORTS cell: `127.0.0.1:8080->80/tcp, 0.0.0.0:9000-9001->9000-9001/udp`; a host port not
+    /// chosen yet (0, until the container starts) is left out: `127.0.0.1->80/tcp`.
     static func summary(_ mappings: [IoPodlink.PortMapping]) -> String {
         mappings.map { mapping in
             let count = mapping.portCount
@@ -12,6 +13,8 @@ enum PortText {
                 return "\(ip):\(mapping.hostPort)-\(mapping.hostPort + count - 1)->"
                     + "\(mapping.containerPort)-\(mapping.containerPort + count - 1)/\(proto)"
             }
+            // A port to be chosen at start (the container does not run): the address and the container's port.
+            if mapping.hostPort == 0 { return "\(ip)->\(mapping.containerPort)/\(proto)" }
             return "\(ip):\(mapping.hostPort)->\(mapping.containerPort)/\(proto)"
         }.joined(separator: ", ")
     }
