@@ -12,7 +12,10 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "Podlink",
     // Each product is the target of its name.
-    products: ["PodlinkShared", "VarlinkIDL", "VarlinkGenerator", "Varlink", "Engine", "PodlinkAPI", "PodlinkClient"]
+    products: [
+        "PodlinkShared", "VarlinkIDL", "VarlinkGenerator", "Varlink", "VarlinkNIO", "VarlinkSystemd", "Engine",
+        "PodlinkAPI", "PodlinkClient",
+    ]
         .map { .library(name: $0, targets: [$0]) }
         + ["podlinkd", "podlink", "varlink-swift-gen", "varlink-certification"].map {
             .executable(name: $0, targets: [$0])
@@ -20,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -39,29 +43,38 @@ let package = Package(
             swiftSettings: swiftSettings),
         .plugin(
             name: "VarlinkGeneratorPlugin", capability: .buildTool(), dependencies: ["varlink-swift-gen"]),
-        // C shims for what Swift cannot reach: systemd activation and notify, abstract sockets, and the activated
-        // spawn (its LISTEN_PID is the child's own pid, so it forks; every other spawn goes through CSpawn).
-        .target(name: "CVarlink", linkerSettings: [.linkedLibrary("systemd")]),
-        // The varlink runtime: values, errors, calls, dispatch, transports.
+        // The varlink runtime's core, without a transport: JSON values, messages and their scanner, errors,
+        // dispatch, the service and the client over the `VarlinkTransport` protocol. Generated code needs only this.
         .target(
-            name: "Varlink",
+            name: "Varlink", dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
+        // C shims for what Swift cannot reach: abstract sockets, listening unix sockets made with their mode, and
+        // the activated spawn (its LISTEN_PID is the child's own pid, so it forks; every other spawn is CSpawn's).
+        .target(name: "CVarlink"),
+        // The transport on SwiftNIO: servers and client connections on sockets and pipes, framing, pipelining,
+        // upgrade, quiescing.
+        .target(
+            name: "VarlinkNIO",
             dependencies: [
-                "CVarlink", "CSpawn",
+                "Varlink", "CVarlink", "CSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings,
-            plugins: ["VarlinkGeneratorPlugin"]),
+            swiftSettings: swiftSettings),
+        // systemd: sockets passed by socket activation (libsystemd) and readiness notifications.
+        .target(name: "CSystemd", linkerSettings: [.linkedLibrary("systemd")]),
+        .target(name: "VarlinkSystemd", dependencies: ["VarlinkNIO", "CSystemd"], swiftSettings: swiftSettings),
         // Serves org.varlink.certification, or certifies a server, with the peers' command line.
         .executableTarget(
             name: "varlink-certification",
-            dependencies: ["Varlink", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Varlink", "VarlinkNIO", "VarlinkSystemd", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
         // The RPC benchmark's server and load generator (Benchmarks/rpc.sh runs it against the peers).
         .executableTarget(
             name: "varlink-bench",
-            dependencies: ["Varlink", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Varlink", "VarlinkNIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings, plugins: ["VarlinkGeneratorPlugin"]),
 
         // The container engine: state store, images, root filesystems, runc + conmon. Knows nothing of varlink.
@@ -95,18 +108,18 @@ let package = Package(
         .executableTarget(
             name: "podlinkd",
             dependencies: [
-                "PodlinkService", "Engine", "Varlink", "PodlinkAPI",
+                "PodlinkService", "Engine", "Varlink", "VarlinkNIO", "VarlinkSystemd", "PodlinkAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         // The client for other Swift processes.
-        .target(name: "PodlinkClient", dependencies: ["PodlinkAPI", "Varlink"], swiftSettings: swiftSettings),
+        .target(name: "PodlinkClient", dependencies: ["PodlinkAPI", "Varlink", "VarlinkNIO"], swiftSettings: swiftSettings),
         // The podman-like command line.
         .executableTarget(
             name: "podlink",
             dependencies: [
-                "PodlinkClient", "PodlinkAPI", "PodlinkShared", "Varlink",
+                "PodlinkClient", "PodlinkAPI", "PodlinkShared", "Varlink", "VarlinkNIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -136,13 +149,14 @@ let package = Package(
         .testTarget(
             name: "VarlinkTests",
             dependencies: [
-                "Varlink", "PodlinkTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                "Varlink", "VarlinkNIO", "PodlinkTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["VarlinkGeneratorPlugin"]),
         .testTarget(
-            name: "PodlinkTests", dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink", "PodlinkTestSupport"],
+            name: "PodlinkTests",
+            dependencies: ["PodlinkClient", "PodlinkAPI", "Varlink", "VarlinkNIO", "PodlinkTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 public import PodlinkAPI
-public import Varlink
+import Varlink
+public import VarlinkNIO
 
 /// Connects to a Podlink service.
 public enum Podlink {

@@ -8,7 +8,7 @@ extension EngineService {
     public func attachContainer(
         _ parameters: IoPodlink.AttachContainer.Parameters, context: VarlinkCallContext<IoPodlink.AttachContainer.Reply>
     ) async throws -> IoPodlink.AttachContainer.Reply {
-        guard context.upgrade else { throw VarlinkError.expectedUpgrade }
+        try context.requireUpgrade()
         let input = parameters.stdin ?? false
         let detachKeys = try DetachKeys(parsing: parameters.detachKeys)
         let session = try await engine.attachSession(parameters.name, start: parameters.start ?? false, stdin: input)

@@ -1,5 +1,10 @@
-/// Reads a call's top level in one pass over its bytes: validates that the message is one JSON object, and finds
-/// `method`, the flags and where `parameters` lies, so the parameters are decoded once, from their own bytes.
+/// Reads a message's top level in one pass over its bytes: validates that the message is one JSON object, and finds
+/// what the runtime needs before decoding parameters: a call's `method`, flags and where `parameters` lies (so the
+/// parameters are decoded once, from their own bytes), or a reply's `continues` and `error`.
+///
+/// A call is held to the varlink specification: a key it does not define closes the connection unless it is
+/// prefixed with a reverse-domain name (`org.example.trace`), and at most one of `more`, `oneway` and `upgrade` may
+/// be set.
 struct CallScanner {
     let bytes: [UInt8]
     var index = 0
@@ -21,6 +26,50 @@ struct CallScanner {
     static func scan(_ bytes: [UInt8]) throws(Invalid) -> Result {
         var scanner = CallScanner(bytes)
         return try scanner.call()
+    }
+
+    /// What the client needs of a reply before decoding it: whether more replies follow it, and whether it is an
+    /// error. Only the top level counts: a parameter named `continues` does not.
+    struct ReplyHeader {
+        var continues: Bool
+        var isError: Bool
+    }
+
+    static func scanReply(_ bytes: [UInt8]) throws(Invalid) -> ReplyHeader {
+        var scanner = CallScanner(bytes)
+        return try scanner.reply()
+    }
+
+    mutating func reply() throws(Invalid) -> ReplyHeader {
+        var header = ReplyHeader(continues: false, isError: false)
+        try expect(UInt8(ascii: "{"))
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return header
+        }
+        while true {
+            skipWhitespace()
+            let keyRange = try string()
+            try expect(UInt8(ascii: ":"))
+            skipWhitespace()
+            let start = index
+            try value()
+            let key = bytes[keyRange]
+            if key.elementsEqual("continues".utf8) {
+                header.continues = bytes[start..<index].elementsEqual("true".utf8)
+            } else if key.elementsEqual("error".utf8) {
+                header.isError = !bytes[start..<index].elementsEqual("null".utf8)
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw Invalid(reason: "unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            try expect(UInt8(ascii: "}"))
+            return header
+        }
     }
 
     private mutating func skipWhitespace() {
@@ -90,8 +139,11 @@ struct CallScanner {
                             key.first == UInt8(ascii: "m") ? .more : key.first == UInt8(ascii: "o") ? .oneway : .upgrade
                         )
                     }
-                } else {
+                } else if key.contains(UInt8(ascii: ".")) {
+                    // An extension, named under its owner's reverse domain: skipped.
                     try value()
+                } else {
+                    throw Invalid(reason: "unknown key '\(String(decoding: key, as: UTF8.self))'")
                 }
                 skipWhitespace()
                 guard index < bytes.count else { throw Invalid(reason: "unterminated object") }
@@ -106,6 +158,9 @@ struct CallScanner {
         skipWhitespace()
         guard index == bytes.count else { throw Invalid(reason: "trailing bytes after the object") }
         guard let method else { throw Invalid(reason: "no method") }
+        guard flags.rawValue & (flags.rawValue &- 1) == 0 else {
+            throw Invalid(reason: "more than one of more, oneway and upgrade")
+        }
         return Result(method: method, flags: flags, parameters: parameters)
     }
 

@@ -27,9 +27,16 @@ public enum VarlinkMessage {
         var error: String?
     }
 
-    /// Whether a reply is an error reply.
-    static func isError(_ message: [UInt8]) -> Bool {
-        (try? VarlinkJSON.decode(RawReplyHeader.self, from: message))?.error != nil
+    /// What a transport needs of a reply to route it: whether more replies to the same call follow, and whether it
+    /// is an error. Read from the top level only; throws `MalformedMessage` for anything that is not one JSON
+    /// object.
+    package static func replyHeader(_ message: [UInt8]) throws(MalformedMessage) -> (continues: Bool, isError: Bool) {
+        do {
+            let header = try CallScanner.scanReply(message)
+            return (header.continues, header.isError)
+        } catch {
+            throw MalformedMessage(description: "not a varlink reply: \(error.reason)")
+        }
     }
 
     private struct ReplyParameters<R: Decodable>: Decodable {

@@ -83,6 +83,12 @@ public struct VarlinkCallContext<Reply: Encodable & Sendable>: Sendable {
         if !more { throw VarlinkError.expectedMore }
     }
 
+    /// Throws `org.varlink.service.ExpectedUpgrade` unless the caller asked for `upgrade`: for methods that take
+    /// over the connection.
+    public func requireUpgrade() throws(VarlinkError) {
+        if !upgrade { throw VarlinkError.expectedUpgrade }
+    }
+
     /// Sends one reply of a stream (`continues: true`); the value the handler returns is the last one.
     /// Throws `ExpectedMore` when the caller did not ask for `more`.
     public func send(_ reply: Reply) async throws {

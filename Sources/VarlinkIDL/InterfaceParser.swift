@@ -161,7 +161,7 @@ private struct Parser {
         default:
             guard let word = scanner.word() else {
                 throw failure(
-                    "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), "
+                    "expected a type (bool, int, float, string, object, any, a type name, '(', '?' or '['), "
                         + "found \(scanner.upcoming)")
             }
             switch word {
@@ -170,10 +170,11 @@ private struct Parser {
             case "float": return .float
             case "string": return .string
             case "object": return .object
+            case "any": return .any
             default:
                 guard let first = word.unicodeScalars.first, ("A"..."Z").contains(first) else {
                     throw failure(
-                        "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), "
+                        "expected a type (bool, int, float, string, object, any, a type name, '(', '?' or '['), "
                             + "found '\(word)'", at: location)
                 }
                 return .reference(TypeReference(name: word, location: location))

@@ -54,6 +54,7 @@ public struct InterfacePrinter: Sendable {
         case .float: "float"
         case .string: "string"
         case .object: "object"
+        case .any: "any"
         case .set: "[string]()"
         case .reference(let reference): reference.name
         case .optional(let inner): "?" + self.type(inner, indent: indent)

@@ -59,7 +59,7 @@ public enum InterfaceValidator {
                 if !names.insert(field.name).inserted {
                     error(field.location, "duplicate field '\(field.name)' in \(context)")
                 }
-                checkType(field.type, in: "field '\(field.name)' of \(context)")
+                checkType(field.type, at: field.location, in: "field '\(field.name)' of \(context)")
             }
         }
         func checkFieldName(_ fieldName: String, _ location: SourceLocation?, _ context: String) {
@@ -72,10 +72,14 @@ public enum InterfaceValidator {
                 warning(location, "field name '\(fieldName)' starts with an uppercase letter; Go's varlink rejects it")
             }
         }
-        func checkType(_ type: TypeExpression, in context: String) {
+        /// Checks `type`, written in `context`; `location` is where the field or type that has it was named.
+        func checkType(_ type: TypeExpression, at location: SourceLocation?, in context: String) {
             switch type {
             case .bool, .int, .float, .string, .object, .set:
                 break
+            case .any:
+                // Valid varlink (UAPI.20), and `?any` too; the older implementations do not know the type.
+                warning(location, "type 'any' in \(context); python's and Go's varlink reject it")
             case .reference(let reference):
                 if !typeNames.contains(reference.name) {
                     error(reference.location, "unknown type '\(reference.name)' in \(context)")
@@ -94,14 +98,14 @@ public enum InterfaceValidator {
                     warning(values.first?.location, "an enum with a single value; python's varlink rejects it")
                 }
             case .optional(let inner), .array(let inner), .map(let inner):
-                checkType(inner, in: context)
+                checkType(inner, at: location, in: context)
             }
         }
 
         for member in interface.members {
             switch member {
             case .type(let definition):
-                checkType(definition.type, in: "type '\(definition.name)'")
+                checkType(definition.type, at: definition.location, in: "type '\(definition.name)'")
             case .method(let method):
                 checkFields(method.input, in: "the input of method '\(method.name)'")
                 checkFields(method.output, in: "the output of method '\(method.name)'")

@@ -1,5 +1,5 @@
-/// A varlink type as written in an interface: a base type, a reference to a named type, an inline struct or enum,
-/// or a `?`, `[]`, `[string]` wrapper around another type, or a `[string]()` set.
+/// A varlink type as written in an interface: a base type (`any` among them), a reference to a named type, an inline
+/// struct or enum, or a `?`, `[]`, `[string]` wrapper around another type, or a `[string]()` set.
 public indirect enum TypeExpression: Sendable, Hashable {
     /// `bool`
     case bool
@@ -9,8 +9,11 @@ public indirect enum TypeExpression: Sendable, Hashable {
     case float
     /// `string`
     case string
-    /// `object`: any JSON value, passed through untyped.
+    /// `object`: a foreign JSON object, passed through untyped.
     case object
+    /// `any`: any JSON value (boolean, number, string, object or array) but `null`, passed through untyped. It may
+    /// be wrapped like any other type; `?any` is the one that also allows `null` (or an absent field).
+    case any
     /// A named type defined in the same interface (`type Name ...`).
     case reference(TypeReference)
     /// An inline struct: `(name: type, ...)`; `()` is the empty struct.

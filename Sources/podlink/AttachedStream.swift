@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PodlinkAPI
 import Varlink
+import VarlinkNIO
 
 /// The CLI's side of an attached connection (AttachContainer with `upgrade`): the container's output to this
 /// process's standard output and error, this process's standard input to the container when asked, and, without

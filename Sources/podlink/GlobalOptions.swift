@@ -4,6 +4,7 @@ import Glibc
 import PodlinkAPI
 import PodlinkClient
 import Varlink
+import VarlinkNIO
 
 /// How to reach the service; every command takes these.
 struct GlobalOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import PodlinkAPI
 import Varlink
+import VarlinkNIO
 
 /// `podlink run`: create, start, follow the output, exit with the container's code.
 struct RunCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Engine
 import Logging
 import Varlink
+import VarlinkNIO
 
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,8 @@ import Logging
 import PodlinkAPI
 import PodlinkService
 import Varlink
+import VarlinkNIO
+import VarlinkSystemd
 
 #if canImport(Glibc)
 import Glibc
@@ -180,6 +182,7 @@ struct Podlinkd: AsyncParsableCommand {
             interfaces: [implementation], logger: logger, errorMapper: EngineService.mapUndeclared,
             authorizer: { policy.allows($0) })
         var configuration = VarlinkServer.Configuration()
+        configuration.lifecycle = SystemdNotifier.serverLifecycle
         configuration.idleTimeout = timeout > 0 ? .seconds(timeout) : nil
         let server = VarlinkServer(service: service, configuration: configuration, logger: logger)
         if bridge {

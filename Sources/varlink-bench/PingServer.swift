@@ -19,6 +19,15 @@ struct PingServer: OrgExamplePingService {
         return .init(index: max(parameters.count - 1, 0), data: data)
     }
 
+    func echo(_ parameters: P.Echo.Parameters, context: VarlinkCallContext<P.Echo.Reply>) async throws -> P.Echo.Reply {
+        try context.requireUpgrade()
+        context.onUpgrade { connection in
+            while let bytes = try await connection.read() { try await connection.write(bytes) }
+            try await connection.closeWrite()
+        }
+        return .init()
+    }
+
     func sleep(
         _ parameters: P.Sleep.Parameters, context: VarlinkCallContext<P.Sleep.Reply>
     ) async throws

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Varlink
+import VarlinkNIO
 
 /// `varlink-bench`: serve `org.example.ping`, or measure servers of it side by side.
 @main
@@ -26,7 +27,8 @@ struct VarlinkBench: AsyncParsableCommand {
 
     struct Compare: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure servers given as NAME=unix:PATH; ratios are against the first.")
+            abstract: "Measure servers given as NAME=unix:PATH; ratios are against the first.",
+            discussion: "A server named reference is the floor, not a peer: the first's figure is given as its share.")
         @Option(help: "Seconds per measurement.") var seconds: Double = 3
         @Argument(help: "NAME=unix:PATH, ours first.") var servers: [String]
 
@@ -47,15 +49,20 @@ struct VarlinkBench: AsyncParsableCommand {
                     })
             }
             let names = parsed.map(\.0)
-            var header = "| load | " + names.map { "\($0) calls/s" }.joined(separator: " | ")
-            header += " | " + names.dropFirst().map { "\(names[0])/\($0)" }.joined(separator: " | ") + " |"
-            print(header)
-            print("|" + String(repeating: "---|", count: 1 + names.count * 2 - 1))
+            // A server named `reference` gets the first's share of its figure instead of a ratio column.
+            let reference = names.indices.dropFirst().first { names[$0] == "reference" }
+            let peers = names.indices.dropFirst().filter { $0 != reference }
+            var header = ["load"] + names.map { "\($0) calls/s" }
+            header += peers.map { "\(names[0])/\(names[$0])" }
+            if reference != nil { header.append("\(names[0]) share of reference") }
+            print("| " + header.joined(separator: " | ") + " |")
+            print("|" + String(repeating: "---|", count: header.count))
             for (index, (label, _, _)) in loads.enumerated() {
                 let row = results[index]
-                let figures = row.map { String(Int($0.rounded())) }
-                let ratios = row.dropFirst().map { String(format: "%.2f×", row[0] / $0) }
-                print("| \(label) | " + (figures + ratios).joined(separator: " | ") + " |")
+                var cells = [label] + row.map { String(Int($0.rounded())) }
+                cells += peers.map { String(format: "%.2f×", row[0] / row[$0]) }
+                if let reference { cells.append(String(format: "%.0f%%", 100 * row[0] / row[reference])) }
+                print("| " + cells.joined(separator: " | ") + " |")
             }
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
 import Varlink
+import VarlinkNIO
+import VarlinkSystemd
 
 #if canImport(Glibc)
 import Glibc
@@ -49,6 +51,7 @@ struct VarlinkCertification: AsyncParsableCommand {
                 url: "https://varlink.org"),
             interfaces: [CertificationService()])
         var configuration = VarlinkServer.Configuration()
+        configuration.lifecycle = SystemdNotifier.serverLifecycle
         configuration.idleTimeout = timeout.map { .seconds($0) }
         let server = VarlinkServer(service: service, configuration: configuration)
         if stdio {

@@ -4,6 +4,7 @@ import PodlinkClient
 import PodlinkTestSupport
 import Testing
 import Varlink
+import VarlinkNIO
 
 /// AttachContainer over `upgrade` through the real socket: the bytes, the exit code's frame, standard input and
 /// its end, detaching, and the protocol's rules on a raw socket; `podlink run -it` under a real terminal (tmux,

@@ -4,6 +4,7 @@ import PodlinkClient
 import PodlinkTestSupport
 import Testing
 import Varlink
+import VarlinkNIO
 
 /// Checkpoint and restore with the real CRIU (scripts/install-criu.sh) through the real socket: a counter goes on
 /// from its count, `leave_running` and `keep`, and the state rules.

@@ -4,6 +4,7 @@ import PodlinkClient
 import PodlinkTestSupport
 import Testing
 import Varlink
+import VarlinkNIO
 
 /// Every io.podlink method through the real socket, with real containers: its success and its declared errors.
 @Suite("io.podlink end to end", .enabled(if: PodlinkdFixture.available, "needs root, runc, conmon and podlinkd built"))

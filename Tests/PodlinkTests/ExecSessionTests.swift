@@ -4,6 +4,7 @@ import PodlinkClient
 import PodlinkTestSupport
 import Testing
 import Varlink
+import VarlinkNIO
 
 #if canImport(Glibc)
 import Glibc

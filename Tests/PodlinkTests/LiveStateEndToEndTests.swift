@@ -4,6 +4,7 @@ import PodlinkClient
 import PodlinkTestSupport
 import Testing
 import Varlink
+import VarlinkNIO
 
 /// Live container state through the real socket, with a service nothing else touches: exits seen as they happen,
 /// while no service runs, restart policies and waits for states.

@@ -69,6 +69,18 @@ struct GeneratorTests {
         #expect(swift.contains("            /// The input.\n            public var `in`: Swift.Int\n"))
     }
 
+    @Test func markdownShowsAnyAsWritten() throws {
+        let interface = try InterfaceParser.parse(
+            "interface org.x\nmethod Put(value: any, maybe: ?any) -> (previous: []any)\n")
+        let markdown = MarkdownGenerator().generate(interface, sourceFileName: "org.x.varlink")
+        #expect(markdown.contains("```\nmethod Put(value: any, maybe: ?any) -> (previous: []any)\n```\n"))
+        #expect(
+            markdown.contains(
+                "| Parameter | Type | Description |\n|---|---|---|\n| `value` | `any` |  |\n| `maybe` | `?any` |  |\n"))
+        #expect(
+            markdown.contains("| Reply field | Type | Description |\n|---|---|---|\n| `previous` | `[]any` |  |\n"))
+    }
+
     @Test func namesAreEscapedAndCamelCased() {
         #expect(SwiftNames.namespace(forInterface: "org.varlink.certification") == "OrgVarlinkCertification")
         #expect(SwiftNames.namespace(forInterface: "com.example-co.v2") == "ComExampleCoV2")

@@ -40,6 +40,20 @@ struct TranslatorTests {
         #expect(fields[5].type.wire == "Varlink.VarlinkStringSet")
     }
 
+    @Test func anyResolvesToAJSONValueAsObjectDoes() throws {
+        let fields = try #require(
+            try translated("type Dynamic (a: any, b: ?any, c: []any, d: [string]?any, o: object)\n")
+                .member("Dynamic", as: StructModel.self)
+        ).fields
+        #expect(fields.map(\.type) == [.any, .optional(.any), .array(.any), .map(.optional(.any)), .object])
+        #expect(
+            fields.map(\.type.swift) == [
+                "Varlink.JSONValue", "Varlink.JSONValue?", "[Varlink.JSONValue]", "[Swift.String: Varlink.JSONValue?]",
+                "Varlink.JSONValue",
+            ])
+        #expect(fields.map(\.type.wire) == fields.map(\.type.swift))
+    }
+
     @Test func anInlineStructBecomesATypeNestedInItsParent() throws {
         let box = try #require(
             try translated("type Box (size: (width: int), sizes: [](depth: int))\n").member("Box", as: StructModel.self)

@@ -53,6 +53,52 @@ struct TypeSnippetTests {
             """#)
     }
 
+    @Test func anyFieldsAreJSONValues() throws {
+        expectSnippet(
+            try rendered("type Dynamic (value: any, maybe: ?any, list: []any)\n", member: "Dynamic"),
+            #"""
+            /// `Dynamic`
+            public struct Dynamic: Swift.Codable, Swift.Sendable, Swift.Hashable {
+                /// `value`
+                public var value: Varlink.JSONValue
+                /// `maybe`
+                public var maybe: Varlink.JSONValue?
+                /// `list`
+                public var list: [Varlink.JSONValue]
+
+                /// Creates a value from its fields.
+                public init(value: Varlink.JSONValue, maybe: Varlink.JSONValue? = nil, list: [Varlink.JSONValue]) {
+                    self.value = value
+                    self.maybe = maybe
+                    self.list = list
+                }
+
+                private enum CodingKeys: Swift.String, Swift.CodingKey {
+                    case value = "value"
+                    case maybe = "maybe"
+                    case list = "list"
+                }
+
+                /// Decodes the value; in strict mode (call parameters) unknown fields are rejected.
+                public init(from decoder: any Swift.Decoder) throws {
+                    try Varlink.VarlinkJSON.checkKnownKeys(decoder, ["value", "maybe", "list"])
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.value = try container.varlinkDecode(Varlink.JSONValue.self, forKey: .value)
+                    self.maybe = try container.varlinkDecodeIfPresent(Varlink.JSONValue.self, forKey: .maybe)
+                    self.list = try container.varlinkDecode([Varlink.JSONValue].self, forKey: .list)
+                }
+
+                /// Encodes the value; absent optional fields are left out.
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(self.value, forKey: .value)
+                    try container.encodeIfPresent(self.maybe, forKey: .maybe)
+                    try container.encode(self.list, forKey: .list)
+                }
+            }
+            """#)
+    }
+
     @Test func anEnumWhoseDecoderListsTheAllowedValues() throws {
         expectSnippet(
             try rendered("type Color (red, dark_blue)\n", member: "Color"),

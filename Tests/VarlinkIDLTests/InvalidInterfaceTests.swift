@@ -41,7 +41,8 @@ struct InvalidInterfaceTests {
             message: "expected ',' or ')' after enum value 'b'; enum values have no type"),
         Case(
             text: "interface org.x\nmethod A(a: integer) -> ()", line: 2, column: 13,
-            message: "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), found 'integer'"
+            message:
+                "expected a type (bool, int, float, string, object, any, a type name, '(', '?' or '['), found 'integer'"
         ),
         Case(
             text: "interface org.x\nmethod A(a: ??int) -> ()", line: 2, column: 13,
@@ -78,7 +79,14 @@ struct InvalidInterfaceTests {
             message: "expected a field name or an enum value, found 'é'"),
         Case(
             text: "interface org.x\r\nmethod A(a: int,\r\n  b: flot) -> ()", line: 3, column: 6,
-            message: "expected a type (bool, int, float, string, object, a type name, '(', '?' or '['), found 'flot'"),
+            message:
+                "expected a type (bool, int, float, string, object, any, a type name, '(', '?' or '['), found 'flot'"),
+        Case(
+            text: "interface org.x\nmethod A(a: Any) -> ()", line: 2, column: 13,
+            message: "unknown type 'Any' in field 'a' of the input of method 'A'"),
+        Case(
+            text: "interface org.x\ntype any (a: int)\nmethod A() -> ()", line: 2, column: 6,
+            message: "invalid name 'any': expected an uppercase letter followed by letters and digits"),
     ]
 
     @Test(arguments: cases)
@@ -109,7 +117,8 @@ struct InvalidInterfaceTests {
             ProcessInfo.processInfo.environment["PODLINK_TEST_SEED"].flatMap(UInt64.init) ?? .random(in: 0...(.max))
         print("garbageNeverCrashes: PODLINK_TEST_SEED=\(seed)")
         var generator = SplitMix64(seed: seed)
-        let alphabet = Array("interface org.x method type error A B a b ( ) : , ? [ ] string int -> # \n\r\t é".utf8)
+        let alphabet = Array(
+            "interface org.x method type error A B a b ( ) : , ? [ ] string int any -> # \n\r\t é".utf8)
         for _ in 0..<2000 {
             let length = Int.random(in: 0..<80, using: &generator)
             let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
@@ -135,6 +144,22 @@ struct InvalidInterfaceTests {
                 "<input>:3:9: warning: field name 'Field' starts with an uppercase letter; Go's varlink rejects it"))
         let digits = InterfaceParser.check("interface org1.x\nmethod A() -> ()").diagnostics.map(\.message)
         #expect(digits == ["the first part of interface name 'org1.x' has digits or '-'; python's varlink rejects it"])
+    }
+
+    /// `any` is valid varlink (UAPI.20), `?any` included (`any` excludes `null`, `?` adds it), so only a warning:
+    /// python's and Go's varlink do not know the type.
+    @Test func anyIsValidButOlderPeersRejectIt() throws {
+        let text = "interface org.x\nmethod A(a: ?any) -> (b: []any)\ntype T (c: (d: [string]any))\n"
+        let (interface, diagnostics) = InterfaceParser.check(text)
+        #expect(interface != nil)
+        #expect(diagnostics.allSatisfy { $0.severity == .warning })
+        let rejected = "; python's and Go's varlink reject it"
+        #expect(
+            diagnostics.map(\.description) == [
+                "<input>:2:10: warning: type 'any' in field 'a' of the input of method 'A'" + rejected,
+                "<input>:2:23: warning: type 'any' in field 'b' of the output of method 'A'" + rejected,
+                "<input>:3:13: warning: type 'any' in field 'd' of field 'c' of type 'T'" + rejected,
+            ])
     }
 }
 

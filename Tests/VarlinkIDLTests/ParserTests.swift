@@ -89,7 +89,7 @@ struct ParserTests {
     }
 
     @Test func everyTypeInsideEveryWrapper() throws {
-        let bases = ["bool", "int", "float", "string", "object", "T", "(a: int)", "(x, y)", "[string]()"]
+        let bases = ["bool", "int", "float", "string", "object", "any", "T", "(a: int)", "(x, y)", "[string]()"]
         var text = "interface org.example.wrap\ntype T (a: int)\n"
         var index = 0
         for base in bases {
@@ -102,6 +102,65 @@ struct ParserTests {
         let interface = try InterfaceParser.parse(text)
         #expect(interface.types.count == index + 1)
         #expect(try InterfaceParser.parse(InterfacePrinter().print(interface)) == interface)
+    }
+
+    /// `any` (UAPI.20) is a base type like `object`: a field's type, the element of an array or a map, nullable
+    /// (`?any` adds `null`, which `any` alone excludes), and in the parameters of methods and errors.
+    @Test func anyIsABaseTypeWhereverATypeMayBe() throws {
+        let text = """
+            interface org.example.any
+
+            type Dynamic (
+              value: any,
+              maybe: ?any,
+              list: []any,
+              map: [string]any,
+              maybe_list: ?[]any,
+              list_of_maybe: []?any,
+              nested: (inner: any),
+              any: any
+            )
+
+            method Put(value: any, maybe: ?any) -> (previous: ?any)
+
+            error Rejected (value: any)
+            """
+        let interface = try InterfaceParser.parse(text)
+        let dynamic = try #require(interface.type(named: "Dynamic"))
+        guard case .structure(let fields) = dynamic.type else { Issue.record("Dynamic is not a struct"); return }
+        #expect(
+            fields.map(\.type) == [
+                .any, .optional(.any), .array(.any), .map(.any), .optional(.array(.any)), .array(.optional(.any)),
+                .structure([FieldDefinition(name: "inner", type: .any)]), .any,
+            ])
+        #expect(fields.last?.name == "any")
+        #expect(TypeExpression.any != .object)
+        let put = try #require(interface.methods.first { $0.name == "Put" })
+        #expect(put.input.map(\.type) == [.any, .optional(.any)])
+        #expect(put.output.map(\.type) == [.optional(.any)])
+        #expect(interface.errors.first?.parameters.map(\.type) == [.any])
+    }
+
+    @Test func anyPrintsBackAsWritten() throws {
+        let text = """
+            interface org.example.any
+
+            type T (
+              a: any,
+              b: ?any,
+              c: []any,
+              d: [string]?any
+            )
+
+            method M(x: any) -> (y: ?[]any)
+
+            """
+        let interface = try InterfaceParser.parse(text)
+        let printed = InterfacePrinter().print(interface)
+        #expect(printed == text)
+        #expect(try InterfaceParser.parse(printed) == interface)
+        #expect(InterfacePrinter().type(.optional(.any)) == "?any")
+        #expect(InterfacePrinter().type(.map(.array(.any))) == "[string][]any")
     }
 
     @Test func locationsAreKeptButNotCompared() throws {

@@ -1,14 +1,17 @@
 import Synchronization
 import Varlink
+import VarlinkNIO
 
 /// `org.example.ping` for the runtime's tests, counting what it does.
 final class PingService: OrgExamplePingService {
     typealias P = OrgExamplePing
     let floodSent = Atomic<Int>(0)
+    let pings = Atomic<Int>(0)
     let sleepsCancelled = Atomic<Int>(0)
     let sleepsStarted = Atomic<Int>(0)
 
     func ping(_ parameters: P.Ping.Parameters, context: VarlinkCallContext<P.Ping.Reply>) async throws -> P.Ping.Reply {
+        pings.add(1, ordering: .relaxed)
         if parameters.ping == "fail" { throw OrgExamplePingError.failed(reason: "asked to") }
         return .init(pong: parameters.ping)
     }
@@ -25,6 +28,15 @@ final class PingService: OrgExamplePingService {
             floodSent.add(1, ordering: .relaxed)
         }
         return .init(index: max(parameters.count - 1, 0), data: data)
+    }
+
+    func echo(_ parameters: P.Echo.Parameters, context: VarlinkCallContext<P.Echo.Reply>) async throws -> P.Echo.Reply {
+        try context.requireUpgrade()
+        context.onUpgrade { connection in
+            while let bytes = try await connection.read() { try await connection.write(bytes) }
+            try await connection.closeWrite()
+        }
+        return .init()
     }
 
     func sleep(

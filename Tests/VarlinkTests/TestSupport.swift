@@ -168,3 +168,30 @@ final class RawSocket: @unchecked Sendable {
 
     func close() { Glibc.close(fd) }
 }
+
+extension RawSocket {
+    /// Ends what this side sends (the server reads end of input) while still reading.
+    func closeWrite() { shutdown(fd, Int32(SHUT_WR)) }
+}
+
+extension RawSocket {
+    /// Sends all of `text`; false once the peer no longer takes bytes.
+    func trySend(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            sent += n
+        }
+        return true
+    }
+}
+
+extension RawSocket {
+    /// Shuts the socket down both ways (waking a thread blocked sending on it), then closes it.
+    func abort() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close()
+    }
+}

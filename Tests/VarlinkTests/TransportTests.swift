@@ -3,6 +3,7 @@ import PodlinkTestSupport
 import Synchronization
 import Testing
 import Varlink
+import VarlinkNIO
 
 #if canImport(Glibc)
 import Glibc

@@ -4,15 +4,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/// Sockets passed by the service manager: returns the count (0 when none), fills *names with a
-/// NULL-terminated array of names (free with cvarlink_free_names) and unsets LISTEN_* in the environment.
-int cvarlink_listen_fds(char ***names);
-void cvarlink_free_names(char **names);
-
-/// Sends state to the service manager's NOTIFY_SOCKET (taken out of the environment on first call, so children do
-/// not inherit it); returns > 0 when sent, 0 when there is no notify socket, < 0 on error.
-int cvarlink_notify(const char *state);
-
 /// Sets FD_CLOEXEC on fd; returns 0 or -errno.
 int cvarlink_set_cloexec(int fd);
 /// Sets or clears O_NONBLOCK; returns 0 or -errno.

@@ -9,8 +9,10 @@ indirect enum SwiftType: Sendable, Hashable {
     case float
     /// `Swift.String`
     case string
-    /// `Varlink.JSONValue`
+    /// `Varlink.JSONValue`, for `object`.
     case object
+    /// `Varlink.JSONValue`, for `any`: any JSON value but `null` (`?any` is `Varlink.JSONValue?`).
+    case any
     /// `Swift.Set<Swift.String>`, encoded as `Varlink.VarlinkStringSet`.
     case set
     /// A generated type, by its qualified name: `OrgVarlinkService.InterfaceInfo`.
@@ -34,7 +36,7 @@ indirect enum SwiftType: Sendable, Hashable {
         case .int: "Swift.Int"
         case .float: "Swift.Double"
         case .string: "Swift.String"
-        case .object: "Varlink.JSONValue"
+        case .object, .any: "Varlink.JSONValue"
         case .set: setType
         case .named(let name): name
         case .optional(let inner): inner.spelled(setType: setType) + "?"

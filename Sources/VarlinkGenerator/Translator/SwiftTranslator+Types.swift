@@ -19,6 +19,7 @@ extension SwiftTranslator {
         case .float: return .float
         case .string: return .string
         case .object: return .object
+        case .any: return .any
         case .set: return .set
         case .reference(let reference): return .named("\(namespace).\(SwiftNames.typeName(reference.name))")
         case .optional(let inner): return .optional(resolveWrapped(inner))

@@ -1,12 +1,12 @@
 import CVarlink
-import NIOCore
+public import Varlink
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A socket a server accepts connections on: an address to bind, or a descriptor inherited through socket
-/// activation.
+/// A socket a server accepts connections on: an address to bind, or a descriptor already listening (inherited
+/// through socket activation, see VarlinkSystemd, or made by `unix(path:mode:group:backlog:)`).
 public enum VarlinkListener: Sendable, Hashable, CustomStringConvertible {
     /// Bind this address.
     case address(VarlinkAddress)
@@ -17,33 +17,11 @@ public enum VarlinkListener: Sendable, Hashable, CustomStringConvertible {
     public struct SetupError: Error, Sendable, CustomStringConvertible {
         /// What failed.
         public var description: String
-    }
 
-    /// The sockets passed by a service manager (`LISTEN_FDS`, `LISTEN_PID`, `LISTEN_FDNAMES`), or nil when there
-    /// are none. When several are passed, only the one named `varlink` is used. `LISTEN_*` variables are removed
-    /// from the environment so that children do not see them, and close-on-exec is set on every passed socket.
-    public static func activated() throws(SetupError) -> [VarlinkListener]? {
-        var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-        let count = cvarlink_listen_fds(&names)
-        defer { cvarlink_free_names(names) }
-        if count < 0 { throw SetupError(description: "socket activation: \(String(cString: strerror(-count)))") }
-        if count == 0 { return nil }
-        var listeners: [(Int32, String?)] = []
-        for index in 0..<Int(count) {
-            let fd = Int32(3 + index)
-            _ = cvarlink_set_cloexec(fd)
-            let name = names?[index].map { String(cString: $0) }
-            listeners.append((fd, name))
+        /// Creates the error.
+        public init(description: String) {
+            self.description = description
         }
-        if listeners.count > 1 {
-            let named = listeners.filter { $0.1 == "varlink" }
-            guard !named.isEmpty else {
-                throw SetupError(
-                    description: "socket activation passed \(listeners.count) sockets and none is named 'varlink'")
-            }
-            listeners = named
-        }
-        return listeners.map { .descriptor($0.0, name: $0.1) }
     }
 
     /// Binds and listens on the unix socket `path` now, with `mode` and owned by `group` from the start (before any

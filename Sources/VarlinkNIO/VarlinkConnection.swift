@@ -2,6 +2,7 @@ import CVarlink
 public import NIOCore
 public import NIOPosix
 import Synchronization
+public import Varlink
 
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,9 @@ public final class VarlinkConnection: VarlinkTransport {
 
     static func pipeline(_ channel: any Channel, maximumMessageSize: Int) -> EventLoopFuture<ClientHandler> {
         channel.eventLoop.submit {
-            let handler = ClientHandler(maximumMessageSize: maximumMessageSize)
+            let framing = FramingState(maximumMessageSize: maximumMessageSize)
+            let handler = ClientHandler(framing: framing)
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(state: framing)))
             try channel.pipeline.syncOperations.addHandler(handler)
             return handler
         }
@@ -131,9 +134,7 @@ public final class VarlinkConnection: VarlinkTransport {
         [UInt8], any Error
     > {
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-        var buffer = channel.allocator.buffer(capacity: message.count + 1)
-        buffer.writeBytes(message)
-        buffer.writeInteger(UInt8(0))
+        let buffer = Self.frame(message, allocator: channel.allocator)
         let handler = handler
         let channel = channel
         let oneway = flags.contains(.oneway)
@@ -154,19 +155,24 @@ public final class VarlinkConnection: VarlinkTransport {
     /// Sends a call with `upgrade` and hands over the connection after its reply.
     public func upgrade(_ message: [UInt8]) async throws -> (reply: [UInt8], connection: any VarlinkUpgradedConnection)
     {
-        var buffer = channel.allocator.buffer(capacity: message.count + 1)
-        buffer.writeBytes(message)
-        buffer.writeInteger(UInt8(0))
-        let (raw, rawContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-        let reply: [UInt8] = try await withCheckedThrowingContinuation { continuation in
+        let buffer = Self.frame(message, allocator: channel.allocator)
+        let (reply, raw): ([UInt8], RawStreamHandler?) = try await withCheckedThrowingContinuation { continuation in
             let handler = handler
             let channel = channel
             channel.eventLoop.execute {
-                handler.enqueue(.upgrade(continuation, rawContinuation))
+                handler.enqueue(.upgrade(continuation))
                 channel.writeAndFlush(buffer, promise: nil)
             }
         }
-        return (reply, UpgradedClientConnection(channel: channel, stream: raw))
+        guard let raw else { return (reply, RefusedUpgrade()) }
+        return (reply, UpgradedChannelConnection(channel: channel, handler: raw))
+    }
+
+    static func frame(_ message: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: message.count + 1)
+        buffer.writeBytes(message)
+        buffer.writeInteger(UInt8(0))
+        return buffer
     }
 
     /// Closes the connection (and ends a bridge or activated process it started).
@@ -196,22 +202,14 @@ public final class VarlinkConnection: VarlinkTransport {
     }
 }
 
-/// The raw connection a client gets after an upgrade.
-final class UpgradedClientConnection: VarlinkUpgradedConnection, @unchecked Sendable {
-    let channel: any Channel
-    private var iterator: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
-
-    init(channel: any Channel, stream: AsyncThrowingStream<[UInt8], any Error>) {
-        self.channel = channel
-        self.iterator = stream.makeAsyncIterator()
-    }
-
-    func read() async throws -> [UInt8]? { try await iterator.next() }
+/// What an upgrading call that got an error reply hands back: the connection stays a varlink connection, so there is
+/// nothing to read or write raw.
+struct RefusedUpgrade: VarlinkUpgradedConnection {
+    func read() async throws -> [UInt8]? { nil }
     func write(_ bytes: [UInt8]) async throws {
-        try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+        throw VarlinkConnection.ConnectionError(description: "the call was not upgraded")
     }
-    func close() async throws { try await channel.close() }
-    func closeWrite() async throws { try await channel.close(mode: .output) }
+    func close() async throws {}
 }
 
 extension String {
