@@ -18,7 +18,7 @@ root=$(mktemp -d "$base/podlink-tests.XXXXXX")
 # Traversable: some tests call as nobody through sockets below it.
 chmod 0755 "$root"
 export PODLINK_TEST_TMP=$root
-cgroups_before=$(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort)
+cgroups_before=$(ls -d /sys/fs/cgroup/*/podlink/*/ 2>/dev/null | sort)
 # Network namespaces and interfaces: the tests' services name bridges plt<pid>n<k>, containers' namespaces podlink-<id>.
 namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep '^podlink-' | sort || true; }
 test_links() { ip -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | grep '^plt' | sort || true; }
@@ -42,7 +42,7 @@ clean_up() {
     for mount in $(awk -v root="$root" 'index($5, root) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
         umount -l "$mount" 2>/dev/null
     done
-    comm -13 <(echo "$cgroups_before") <(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort) | grep . |
+    comm -13 <(echo "$cgroups_before") <(ls -d /sys/fs/cgroup/*/podlink/*/ 2>/dev/null | sort) | grep . |
         while read -r cgroup; do rmdir "$cgroup" 2>/dev/null; done
     comm -13 <(echo "$namespaces_before") <(namespaces) | grep . |
         while read -r namespace; do ip netns delete "$namespace" 2>/dev/null; done
@@ -112,7 +112,7 @@ if [ -n "$mounts" ]; then
     echo "$mounts"
     leaks=1
 fi
-cgroups_after=$(ls -d /sys/fs/cgroup/*/podlink/* 2>/dev/null | sort)
+cgroups_after=$(ls -d /sys/fs/cgroup/*/podlink/*/ 2>/dev/null | sort)
 cgroups=$(comm -13 <(echo "$cgroups_before") <(echo "$cgroups_after") | grep . || true)
 if [ -n "$cgroups" ]; then
     echo "--- left behind: cgroups"
