@@ -44,6 +44,8 @@ public enum VarlinkMessage {
     }
 
     private static let emptyObject: [UInt8] = Array("{}".utf8)
+    private static let replyPrefix: [UInt8] = Array(#"{"parameters":"#.utf8)
+    private static let continuesSuffix: [UInt8] = Array(#","continues":true"#.utf8)
 
     /// Encodes a call. Flags that are not set and empty parameters are left out (peers compare calls exactly).
     public static func encodeCall(
@@ -51,10 +53,17 @@ public enum VarlinkMessage {
     )
         throws -> [UInt8]
     {
-        let encoder = VarlinkJSON.encoder()
-        var out: [UInt8] = Array(#"{"method":"#.utf8)
-        out += try encoder.encode(method)
-        let encodedParameters = Array(try encoder.encode(parameters))
+        var writer = VarlinkJSONWriter(bytes: Array(#"{"method":"#.utf8))
+        writer.write(method)
+        var out = writer.bytes
+        let encodedParameters: [UInt8]
+        if let coded = parameters as? any VarlinkJSONEncodable {
+            var parametersWriter = VarlinkJSONWriter()
+            coded.encodeJSON(to: &parametersWriter)
+            encodedParameters = parametersWriter.bytes
+        } else {
+            encodedParameters = Array(try VarlinkJSON.encoder().encode(parameters))
+        }
         if encodedParameters != emptyObject {
             out += Array(#","parameters":"#.utf8)
             out += encodedParameters
@@ -97,6 +106,17 @@ public enum VarlinkMessage {
     public static func decodeCallParameters<P: Decodable>(
         _ type: P.Type, from message: [UInt8], range: Range<Int>?
     ) throws(VarlinkError) -> P {
+        if let coded = P.self as? any VarlinkJSONDecodable.Type {
+            let present = range.flatMap { message[$0].elementsEqual("null".utf8) ? nil : $0 }
+            do {
+                if let present {
+                    return try VarlinkJSONReader.decode(coded, from: message, range: present, strict: true) as! P
+                }
+                return try VarlinkJSONReader.decode(coded, from: emptyObject, strict: true) as! P
+            } catch {
+                throw VarlinkError.invalidParameter(error.dottedPath ?? "parameters")
+            }
+        }
         do {
             if let range, !message[range].elementsEqual("null".utf8) {
                 return try VarlinkJSON.decode(P.self, from: message[range], strict: true)
@@ -111,6 +131,14 @@ public enum VarlinkMessage {
 
     /// Encodes a reply; `continues` marks one that more replies follow.
     public static func encodeReply(_ parameters: some Encodable, continues: Bool = false) throws -> [UInt8] {
+        if let coded = parameters as? any VarlinkJSONEncodable {
+            var writer = VarlinkJSONWriter(bytes: replyPrefix)
+            writer.bytes.reserveCapacity(256)
+            coded.encodeJSON(to: &writer)
+            if continues { writer.bytes += continuesSuffix }
+            writer.bytes.append(UInt8(ascii: "}"))
+            return writer.bytes
+        }
         var out: [UInt8] = Array(#"{"parameters":"#.utf8)
         out += try VarlinkJSON.encoder().encode(parameters)
         if continues { out += Array(#","continues":true"#.utf8) }
@@ -139,6 +167,9 @@ public enum VarlinkMessage {
 
     /// Decodes a reply leniently (unknown fields ignored).
     public static func decodeReply<R: Decodable>(_ type: R.Type, from message: [UInt8]) throws -> Reply<R> {
+        if let coded = R.self as? any VarlinkJSONDecodable.Type {
+            return try decodeCodedReply(coded, from: message)
+        }
         let header = try VarlinkJSON.decode(RawReplyHeader.self, from: message)
         if let name = header.error {
             let parameters = try VarlinkJSON.decode(ReplyParameters<JSONValue>.self, from: message).parameters
@@ -147,5 +178,40 @@ public enum VarlinkMessage {
         let decoded = try VarlinkJSON.decode(ReplyParameters<R>.self, from: message).parameters
         let parameters = try decoded ?? VarlinkJSON.decode(R.self, from: emptyObject)
         return .parameters(parameters, continues: header.continues == true)
+    }
+
+    /// `decodeReply` for a type with byte-level coders: the top level is read once, the parameters from their own
+    /// bytes, leniently.
+    private static func decodeCodedReply<R>(
+        _ coded: any VarlinkJSONDecodable.Type, from message: [UInt8]
+    ) throws(VarlinkJSONError) -> Reply<R> {
+        var reader = VarlinkJSONReader(bytes: message, strict: false)
+        var parameters: Range<Int>?
+        var error: String?
+        var continues = false
+        try reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(&first) {
+            switch key {
+            case "parameters": parameters = try reader.skipValueRange()
+            case "error": error = reader.readNull() ? nil : try reader.readString()
+            case "continues": continues = reader.readNull() ? false : try reader.readBool()
+            default: try reader.skipValue()
+            }
+        }
+        let present = parameters.flatMap { message[$0].elementsEqual("null".utf8) ? nil : $0 }
+        if let error {
+            let value = try present.map { range throws(VarlinkJSONError) in
+                try VarlinkJSONReader.decode(JSONValue.self, from: message, range: range, strict: false)
+            }
+            return .error(VarlinkError(name: error, parameters: value?.objectValue ?? [:]))
+        }
+        let value =
+            if let present {
+                try VarlinkJSONReader.decode(coded, from: message, range: present, strict: false)
+            } else {
+                try VarlinkJSONReader.decode(coded, from: emptyObject, strict: false)
+            }
+        return .parameters(value as! R, continues: continues)
     }
 }

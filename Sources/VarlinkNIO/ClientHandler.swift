@@ -65,13 +65,8 @@ final class ClientHandler: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             upgraded = true
-            framing.upgraded = true
-            let raw = RawStreamHandler(first: nil)
             do {
-                try context.pipeline.syncOperations.addHandler(raw, position: .last)
-                let decoder = try context.pipeline.syncOperations.handler(
-                    type: ByteToMessageHandler<VarlinkFrameDecoder>.self)
-                context.pipeline.syncOperations.removeHandler(decoder, promise: nil)
+                let raw = try context.pipeline.syncOperations.switchToRaw(framing: framing)
                 continuation.resume(returning: (message, raw))
             } catch {
                 continuation.resume(throwing: error)

@@ -338,7 +338,6 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     private func startUpgrade() -> UpgradedChannelConnection? {
         guard !closing, let context else { return nil }
         upgraded = true
-        framing.upgraded = true
         working = false
         var first = context.channel.allocator.buffer(capacity: 0)
         while var frame = queue.popFirst() {
@@ -349,12 +348,9 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
             first.writeBuffer(&trailing)
             self.trailing = nil
         }
-        let raw = RawStreamHandler(first: first)
+        let raw: RawStreamHandler
         do {
-            try context.pipeline.syncOperations.addHandler(raw, position: .last)
-            let decoder = try context.pipeline.syncOperations.handler(
-                type: ByteToMessageHandler<VarlinkFrameDecoder>.self)
-            context.pipeline.syncOperations.removeHandler(decoder, promise: nil)
+            raw = try context.pipeline.syncOperations.switchToRaw(framing: framing, first: first)
         } catch {
             logger.debug("cannot upgrade: \(error)")
             close()

@@ -12,7 +12,7 @@ struct TypeSnippetTests {
             try rendered("type Pet (name: string, nickname: ?string, tags: []string)\n", member: "Pet"),
             #"""
             /// `Pet`
-            public struct Pet: Swift.Codable, Swift.Sendable, Swift.Hashable {
+            public struct Pet: Swift.Codable, Varlink.VarlinkJSONCodable, Swift.Sendable, Swift.Hashable {
                 /// `name`
                 public var name: Swift.String
                 /// `nickname`
@@ -49,6 +49,42 @@ struct TypeSnippetTests {
                     try container.encodeIfPresent(self.nickname, forKey: .nickname)
                     try container.encode(self.tags, forKey: .tags)
                 }
+
+                /// Reads the value; a strict reader (call parameters) refuses fields it does not declare.
+                public init(json reader: inout Varlink.VarlinkJSONReader) throws(Varlink.VarlinkJSONError) {
+                    var field0: Swift.String? = nil
+                    var field1: Swift.String? = nil
+                    var field2: [Swift.String]? = nil
+                    try reader.beginObject()
+                    var first = true
+                    while let key = try reader.nextKey(&first) {
+                        switch key {
+                        case "name": field0 = try reader.member("name", Swift.String.self)
+                        case "nickname": field1 = try reader.member("nickname", Swift.String?.self)
+                        case "tags": field2 = try reader.member("tags", [Swift.String].self)
+                        default: try reader.unknownMember(key)
+                        }
+                    }
+                    guard let field0 else { throw Varlink.VarlinkJSONReader.missing("name") }
+                    guard let field2 else { throw Varlink.VarlinkJSONReader.missing("tags") }
+                    self.name = field0
+                    self.nickname = field1
+                    self.tags = field2
+                }
+
+                /// Writes the value; absent optional fields are left out, keys are sorted.
+                public func encodeJSON(to writer: inout Varlink.VarlinkJSONWriter) {
+                    writer.beginObject()
+                    writer.key("name")
+                    self.name.encodeJSON(to: &writer)
+                    if let value = self.nickname {
+                        writer.key("nickname")
+                        value.encodeJSON(to: &writer)
+                    }
+                    writer.key("tags")
+                    self.tags.encodeJSON(to: &writer)
+                    writer.endObject()
+                }
             }
             """#)
     }
@@ -58,7 +94,7 @@ struct TypeSnippetTests {
             try rendered("type Dynamic (value: any, maybe: ?any, list: []any)\n", member: "Dynamic"),
             #"""
             /// `Dynamic`
-            public struct Dynamic: Swift.Codable, Swift.Sendable, Swift.Hashable {
+            public struct Dynamic: Swift.Codable, Varlink.VarlinkJSONCodable, Swift.Sendable, Swift.Hashable {
                 /// `value`
                 public var value: Varlink.JSONValue
                 /// `maybe`
@@ -95,6 +131,42 @@ struct TypeSnippetTests {
                     try container.encodeIfPresent(self.maybe, forKey: .maybe)
                     try container.encode(self.list, forKey: .list)
                 }
+
+                /// Reads the value; a strict reader (call parameters) refuses fields it does not declare.
+                public init(json reader: inout Varlink.VarlinkJSONReader) throws(Varlink.VarlinkJSONError) {
+                    var field0: Varlink.JSONValue? = nil
+                    var field1: Varlink.JSONValue? = nil
+                    var field2: [Varlink.JSONValue]? = nil
+                    try reader.beginObject()
+                    var first = true
+                    while let key = try reader.nextKey(&first) {
+                        switch key {
+                        case "value": field0 = try reader.member("value") { (reader: inout Varlink.VarlinkJSONReader) throws(Varlink.VarlinkJSONError) in try reader.readValue(allowNull: false) }
+                        case "maybe": field1 = try reader.member("maybe", Varlink.JSONValue?.self)
+                        case "list": field2 = try reader.member("list", [Varlink.JSONValue].self)
+                        default: try reader.unknownMember(key)
+                        }
+                    }
+                    guard let field0 else { throw Varlink.VarlinkJSONReader.missing("value") }
+                    guard let field2 else { throw Varlink.VarlinkJSONReader.missing("list") }
+                    self.value = field0
+                    self.maybe = field1
+                    self.list = field2
+                }
+
+                /// Writes the value; absent optional fields are left out, keys are sorted.
+                public func encodeJSON(to writer: inout Varlink.VarlinkJSONWriter) {
+                    writer.beginObject()
+                    writer.key("list")
+                    self.list.encodeJSON(to: &writer)
+                    if let value = self.maybe {
+                        writer.key("maybe")
+                        value.encodeJSON(to: &writer)
+                    }
+                    writer.key("value")
+                    self.value.encodeJSON(to: &writer)
+                    writer.endObject()
+                }
             }
             """#)
     }
@@ -104,7 +176,7 @@ struct TypeSnippetTests {
             try rendered("type Color (red, dark_blue)\n", member: "Color"),
             #"""
             /// `Color`
-            public enum Color: Swift.String, Swift.Codable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
+            public enum Color: Swift.String, Swift.Codable, Varlink.VarlinkJSONCodable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable {
                 /// `red`
                 case red = "red"
                 /// `dark_blue`
@@ -119,6 +191,20 @@ struct TypeSnippetTests {
                             in: container, debugDescription: "unknown value '\(raw)' for enum Color; expected one of: red, dark_blue")
                     }
                     self = value
+                }
+
+                /// Reads a value; an unknown one is an error that lists the allowed values.
+                public init(json reader: inout Varlink.VarlinkJSONReader) throws(Varlink.VarlinkJSONError) {
+                    let raw = try reader.readString()
+                    guard let value = Self(rawValue: raw) else {
+                        throw Varlink.VarlinkJSONError("unknown value '\(raw)' for enum Color; expected one of: red, dark_blue")
+                    }
+                    self = value
+                }
+
+                /// Writes the value's name.
+                public func encodeJSON(to writer: inout Varlink.VarlinkJSONWriter) {
+                    writer.write(self.rawValue)
                 }
             }
             """#)

@@ -3,7 +3,8 @@ extension SwiftRenderer {
     func write(_ structure: StructModel, to w: inout CodeWriter) {
         let fields = structure.fields
         w.doc(structure.documentation)
-        w.block("public struct \(structure.name): Swift.Codable, Swift.Sendable, Swift.Hashable") { w in
+        let protocols = "Swift.Codable, Varlink.VarlinkJSONCodable, Swift.Sendable, Swift.Hashable"
+        w.block("public struct \(structure.name): \(protocols)") { w in
             for field in fields {
                 w.doc(field.documentation)
                 w.line("public var \(field.property): \(field.type.swift)")
@@ -24,6 +25,8 @@ extension SwiftRenderer {
             writeDecoder(fields, to: &w)
             w.line()
             writeEncoder(fields, to: &w)
+            w.line()
+            writeJSONCoding(fields, to: &w)
             write(nested: structure.nested, to: &w)
         }
     }
@@ -74,7 +77,8 @@ extension SwiftRenderer {
     func write(_ enumeration: EnumModel, to w: inout CodeWriter) {
         let name = enumeration.name
         w.doc(enumeration.documentation)
-        let protocols = "Swift.String, Swift.Codable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable"
+        let protocols =
+            "Swift.String, Swift.Codable, Varlink.VarlinkJSONCodable, Swift.Sendable, Swift.Hashable, Swift.CaseIterable"
         w.block("public enum \(name): \(protocols)") { w in
             for value in enumeration.cases {
                 w.doc(value.documentation)
@@ -94,6 +98,8 @@ extension SwiftRenderer {
                 }
                 w.line("self = value")
             }
+            w.line()
+            writeJSONCoding(enumeration, to: &w)
         }
     }
 
