@@ -296,6 +296,7 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
             guard !self.closing, let context = self.context else {
                 return self.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
             }
+            self.output.reserveCapacity(minimumWritableBytes: reply.count + 1)
             self.output.writeBytes(reply)
             self.output.writeInteger(UInt8(0))
             guard continues else { return nil }
