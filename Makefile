@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 export PODLINK_TEST_TMP ?= /dev/shm
 
-.PHONY: all deps build run test test-unit docs clean format
+.PHONY: all deps build run test test-unit fuzz docs clean format
 
 all: build
 
@@ -19,6 +19,11 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	./scripts/run-tests.sh
+	./scripts/fuzz.sh
+
+# Each fuzz target for FUZZ_SECONDS (make test runs them for 15 s).
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 docs: build
 	$(SWIFT) run varlink-swift-gen markdown interfaces/io.podlink.varlink -o docs/io.podlink.md

@@ -45,12 +45,15 @@ struct InterfaceScanner {
             case UInt8(ascii: "#"):
                 let trailing = lineHasToken
                 advance()
-                let start = offset
+                var start = offset
                 while let b = peek, b != UInt8(ascii: "\n") { advance() }
                 var end = offset
-                if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                var text = String(decoding: bytes[start..<end], as: UTF8.self)
-                if text.hasPrefix(" ") { text.removeFirst() }
+                // A line ending in CRs (CRLF, or more): they are the line's end, not the comment's text.
+                while end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                // One space after `#` is the comment's margin. Dropped as a byte: as a Character it may be part of
+                // a cluster with a combining mark after it, which the printer would then put back doubled.
+                if start < end && bytes[start] == UInt8(ascii: " ") { start += 1 }
+                let text = String(decoding: bytes[start..<end], as: UTF8.self)
                 if trailing {
                     pendingDocumentation.removeAll()
                 } else {

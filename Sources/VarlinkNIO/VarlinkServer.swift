@@ -21,6 +21,9 @@ public final class VarlinkServer: Sendable {
         public var refusedMessageSize: Int = 64 << 10
         /// Calls a connection may send ahead of the one running before the server stops reading from it.
         public var queuedCallsPerConnection: Int = 128
+        /// Connections one user (one uid) may have open at once; past it a new one is closed at once. Bridge
+        /// connections have no peer and are not counted.
+        public var maximumConnectionsPerPeer: Int = 1024
         /// Connections the kernel may hold waiting to be accepted (the listen backlog).
         public var backlog: Int32 = 4096
         /// Exit after this many seconds without any open connection; nil never.
@@ -58,6 +61,8 @@ public final class VarlinkServer: Sendable {
         var stopped: EventLoopPromise<Void>?
         var idleSince: ContinuousClock.Instant = .now
         var acceptedTotal = 0
+        /// Open connections by the uid of their peer (an unidentified peer's is `UInt32.max`).
+        var perPeer: [UInt32: Int] = [:]
     }
 
     /// Creates a server for `service`.
@@ -90,10 +95,7 @@ public final class VarlinkServer: Sendable {
             let framing = FramingState(maximumMessageSize: configuration.maximumMessageSize)
             let operations = channel.pipeline.syncOperations
             try operations.addHandler(ByteToMessageHandler(VarlinkFrameDecoder(state: framing)))
-            try operations.addHandler(
-                VarlinkServerHandler(
-                    service: service, logger: logger, limits: limits, framing: framing,
-                    identifiesPeer: identifiesPeer, eventLoop: channel.eventLoop))
+            try operations.addHandler(handler(for: channel, framing: framing, identifiesPeer: identifiesPeer))
             let key = ObjectIdentifier(channel)
             state.withLock { state in
                 state.connections[key] = channel
@@ -106,6 +108,40 @@ public final class VarlinkServer: Sendable {
                 }
             }
         }
+    }
+
+    private func handler(
+        for channel: any Channel, framing: FramingState, identifiesPeer: Bool
+    ) -> VarlinkServerHandler {
+        var admit: (@Sendable (VarlinkPeer) -> Bool)?
+        if identifiesPeer {
+            admit = { peer in self.admitConnection(of: peer, on: channel) }
+        }
+        return VarlinkServerHandler(
+            service: service, logger: logger, limits: limits, framing: framing, identifiesPeer: identifiesPeer,
+            eventLoop: channel.eventLoop, admit: admit)
+    }
+
+    /// Counts a connection against its peer's limit; false (the connection is then closed) past the limit.
+    private func admitConnection(of peer: VarlinkPeer, on channel: any Channel) -> Bool {
+        let uid = peer.uid
+        let admitted = state.withLock { state -> Bool in
+            let open = state.perPeer[uid, default: 0]
+            guard open < configuration.maximumConnectionsPerPeer else { return false }
+            state.perPeer[uid] = open + 1
+            return true
+        }
+        guard admitted else {
+            logger.notice("refusing a connection of uid \(uid): it has \(configuration.maximumConnectionsPerPeer) open")
+            return false
+        }
+        channel.closeFuture.whenComplete { _ in
+            self.state.withLock { state in
+                let open = state.perPeer[uid, default: 1] - 1
+                state.perPeer[uid] = open > 0 ? open : nil
+            }
+        }
+        return true
     }
 
     /// Binds every listener and serves until shut down. Calls `onReady` once all listeners accept.

@@ -39,6 +39,8 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     let identifiesPeer: Bool
     private let eventLoop: any EventLoop
     private let executor: EventLoopTaskExecutor
+    /// Asked once the peer is known whether it may have one more connection (nil: no limit).
+    private let admit: (@Sendable (VarlinkPeer) -> Bool)?
     private var context: ChannelHandlerContext?
     private var peer: VarlinkPeer?
     private var authorized: Bool?
@@ -57,8 +59,9 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     /// `identifiesPeer`: read the peer's credentials from the socket (false for a bridge's pipes, which have none).
     init(
         service: VarlinkService, logger: Logger, limits: Limits, framing: FramingState, identifiesPeer: Bool,
-        eventLoop: any EventLoop
+        eventLoop: any EventLoop, admit: (@Sendable (VarlinkPeer) -> Bool)? = nil
     ) {
+        self.admit = admit
         self.service = service
         self.logger = logger
         self.limits = limits
@@ -89,7 +92,12 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     private func identify(context: ChannelHandlerContext) {
         guard authorized == nil, peer == nil else { return }
         let service = service
+        let admit = admit
         let decided: @Sendable (VarlinkPeer?) -> Void = { peer in
+            if let admit, let peer, !admit(peer) {
+                self.eventLoop.execute { self.close() }
+                return
+            }
             guard service.authorizer != nil else {
                 self.eventLoop.execute { self.authorize(peer, true) }
                 return

@@ -221,4 +221,22 @@ struct ParserTests {
             !NameRules.isFieldName("_a") && !NameRules.isFieldName("a__b") && !NameRules.isFieldName("a_")
                 && !NameRules.isFieldName("1a") && !NameRules.isFieldName("a-b"))
     }
+
+    /// Found by fuzz-idl: a comment whose text starts with a combining mark (U+07AC) after the margin's space.
+    @Test func aCommentStartingWithACombiningMarkPrintsBackTheSame() throws {
+        let text = "#\u{07AC}x\ninterface org.example.mark\n# \u{07AC}y\nmethod A() -> ()\n"
+        let interface = try InterfaceParser.parse(text)
+        #expect(interface.documentation == ["\u{07AC}x"])
+        let printed = InterfacePrinter().print(interface)
+        #expect(try InterfaceParser.parse(printed) == interface)
+    }
+
+    /// Found by fuzz-idl: a comment line ending in several CRs lost one at each print and parse.
+    @Test func aCommentEndingInCarriageReturnsPrintsBackTheSame() throws {
+        let text = "# a\r\r\r\ninterface org.example.cr\n# b\r\rc\r\nmethod A() -> ()\n"
+        let interface = try InterfaceParser.parse(text)
+        #expect(interface.documentation == ["a"])
+        let printed = InterfacePrinter().print(interface)
+        #expect(try InterfaceParser.parse(printed) == interface)
+    }
 }

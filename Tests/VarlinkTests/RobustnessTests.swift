@@ -148,3 +148,31 @@ func withTimeout<T: Sendable>(
 }
 
 struct TimedOut: Error {}
+
+extension RobustnessTests {
+    @Test func aPeerPastItsConnectionLimitIsClosedWhileOthersAreServed() async throws {
+        var configuration = VarlinkServer.Configuration()
+        configuration.maximumConnectionsPerPeer = 3
+        let server = try await TestServer(configuration: configuration)
+        let admitted = try (0..<3).map { _ in try RawSocket(path: server.path) }
+        for socket in admitted {
+            socket.send(Self.ping)
+            #expect(await socket.receive(messages: 1).messages == [Self.pong])
+        }
+        let refused = try RawSocket(path: server.path)
+        #expect(await refused.closedByPeer())
+        refused.close()
+        admitted[0].close()
+        // The closed one no longer counts (the server learns of the close a moment later).
+        var answered = false
+        for _ in 0..<50 where !answered {
+            let again = try RawSocket(path: server.path)
+            again.send(Self.ping)
+            answered = await again.receive(messages: 1, timeout: 1).messages == [Self.pong]
+            again.close()
+        }
+        #expect(answered)
+        for socket in admitted.dropFirst() { socket.close() }
+        await server.stop()
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets in Fuzz/ with libFuzzer (coverage-guided; Fuzz/toolset.json adds -sanitize=fuzzer to the
+# targets only, not to the build's own tools) and runs each for SECONDS (default 15), seeded with the project's
+# interfaces and a few messages. Any crash fails the run and leaves its input under the printed directory.
+#   scripts/fuzz.sh            the short run make test does
+#   scripts/fuzz.sh 3600       an hour per target
+#   FUZZ_TARGETS=fuzz-idl scripts/fuzz.sh 600   one target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-${FUZZ_SECONDS:-15}}
+build=${PODLINK_FUZZ_BUILD:-/dev/shm/podlink-fuzz-build}
+work=$(mktemp -d /dev/shm/podlink-fuzz-XXXXXX)
+trap 'status=$?; [ $status -eq 0 ] && rm -rf "$work"; exit $status' EXIT
+
+swift build --package-path Fuzz --scratch-path "$build" --toolset Fuzz/toolset.json >"$work/build.log" 2>&1 || {
+    tail -30 "$work/build.log"
+    exit 1
+}
+bin="$build/debug"
+
+mkdir -p "$work/fuzz-idl" "$work/fuzz-call" "$work/fuzz-json"
+cp interfaces/*.varlink Sources/Varlink/org.varlink.service.varlink "$work/fuzz-idl/"
+calls=(
+    '{"method":"org.varlink.service.GetInterfaceDescription","parameters":{"interface":"io.podlink"}}'
+    '{"method":"org.example.ping.Ping","parameters":{"ping":"p"},"more":true,"org.example.x":[1,{"a":null}]}'
+    '{"parameters":{"vendor":"v","product":"p","version":"1","url":"u","interfaces":["a"]},"continues":true}'
+    '{"error":"org.varlink.service.InvalidParameter","parameters":{"parameter":"x"}}'
+)
+for index in "${!calls[@]}"; do printf '%s' "${calls[$index]}" >"$work/fuzz-call/seed$index"; done
+printf '%s' '{"a":[1,-2.5e3,"\u00e9\ud83d\ude00",true,false,null,{}],"b":{"c":"\"\\/\b\f\n\r\t"}}' >"$work/fuzz-json/seed0"
+
+failed=0
+# libFuzzer's own crash handler writes the input that crashed; Swift's backtracer would end the process first.
+export SWIFT_BACKTRACE=enable=no
+for target in ${FUZZ_TARGETS:-fuzz-idl fuzz-call fuzz-json}; do
+    mkdir -p "$work/$target-crashes"
+    if "$bin/$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/$target-crashes/" "$work/$target" >"$work/$target.log" 2>&1; then
+        echo "$target: $(grep -E '^Done [0-9]+ runs' "$work/$target.log" | sed 's/^Done //'), no crash"
+    else
+        echo "$target: FAILED, its input and log are in $work"
+        tail -20 "$work/$target.log"
+        failed=1
+    fi
+done
+exit $failed
