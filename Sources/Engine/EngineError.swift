@@ -10,7 +10,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Wrapped: String, Sendable, Hashable {
             case noSuchContainer, noSuchImage, nameInUse, invalidState, alreadyStopped, dependenciesNotRunning
             case runtimeError, invalidArgument, imageInUse, noSuchExecSession, execSessionInvalidState, internalError
-            case noSuchNetwork, networkInUse, subnetOverlap, addressUnavailable, portInUse
+            case noSuchNetwork, networkInUse, subnetOverlap, addressUnavailable, portInUse, logTooLarge
         }
 
         private let wrapped: Wrapped
@@ -54,6 +54,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         /// ``EngineError/holder``.
         public static let portInUse = Code(.portInUse)
 
+        /// The log lines asked for hold more than ``EngineError/limit`` bytes of text for one answer.
+        public static let logTooLarge = Code(.logTooLarge)
         /// The code's name, as in `noSuchContainer`.
         public var description: String { wrapped.rawValue }
     }
@@ -77,6 +79,8 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var reason: String?
     /// The network a subnet overlaps or an address belongs to.
     public var network: String?
+    /// The bound passed, for ``Code/logTooLarge``.
+    public var limit: Int?
     /// The host port and its protocol, for ``Code/portInUse``.
     public var port: (number: Int, protocol: String)? {
         get { portNumber.map { ($0, portProtocol ?? "tcp") } }
@@ -215,6 +219,15 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
             subject: hostIP)
         error.port = (port, `protocol`)
         error.holder = holder
+        return error
+    }
+
+    /// The log lines asked for pass `limit` bytes of text.
+    public static func logTooLarge(limit: Int) -> EngineError {
+        var error = EngineError(
+            code: .logTooLarge,
+            message: "the log lines asked for hold more than \(limit) bytes: ask for a tail, a time range, or a stream")
+        error.limit = limit
         return error
     }
 

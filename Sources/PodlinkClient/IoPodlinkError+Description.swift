@@ -41,6 +41,8 @@ extension IoPodlinkError {
             return "requested ip address \(address) is not available on network \(network): \(reason)"
         case .portInUse(let hostIp, let hostPort, let proto, let holder):
             return "cannot publish \(hostIp):\(hostPort)/\(proto): the port is taken by \(holder)"
+        case .logTooLarge(let limit):
+            return "the log lines asked for hold more than \(limit) bytes: follow them, or ask for --tail or --since"
         }
     }
 

@@ -16,10 +16,19 @@ struct AttachPump: Sendable {
     /// The process's exit code once it is recorded.
     let exitCode: @Sendable () async -> Int32
 
-    func run(replaying lines: [LogLine]) async throws {
+    /// Replays `lines`, then `logs` (read as the connection takes them), then pumps until the process or the
+    /// connection ends.
+    func run(replaying lines: [LogLine] = [], logs: LogBatches? = nil) async throws {
         defer { session.close() }
         for line in lines where streams.contains(line.stream) {
             try await send(line.stream, Array((line.text + "\n").utf8))
+        }
+        if let logs {
+            for try await batch in logs {
+                for line in batch where streams.contains(line.stream) {
+                    try await send(line.stream, Array((line.text + "\n").utf8))
+                }
+            }
         }
         let detached = DetachedFlag()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -39,6 +39,7 @@ extension EngineError: VarlinkErrorConvertible {
             return .portInUse(
                 hostIp: subject.isEmpty ? "0.0.0.0" : subject, hostPort: port?.number ?? 0,
                 protocol: port?.protocol ?? "tcp", holder: holder ?? "")
+        case .logTooLarge: return .logTooLarge(limit: limit ?? 0)
         default: return .internalError(reason: message)
         }
     }

@@ -12,9 +12,9 @@ extension EngineService {
         let input = parameters.stdin ?? false
         let detachKeys = try DetachKeys(parsing: parameters.detachKeys)
         let session = try await engine.attachSession(parameters.name, start: parameters.start ?? false, stdin: input)
-        var replay: [LogLine] = []
+        var replay: LogBatches?
         if parameters.logs ?? false {
-            replay = try await engine.logs(session.containerID)
+            replay = try await engine.logBatches(session.containerID)
         }
         let streams: Set<LogStream> = Set(
             [(parameters.stdout ?? true) ? LogStream.stdout : nil, (parameters.stderr ?? true) ? .stderr : nil]
@@ -26,7 +26,7 @@ extension EngineService {
             try await AttachPump(
                 session: session, connection: connection, forwardsInput: input, streams: streams,
                 detachKeys: detachKeys, exitCode: { (try? await served.waitContainer(id)) ?? -1 }
-            ).run(replaying: lines)
+            ).run(logs: lines)
         }
         return .init(container: session.containerID, tty: session.tty)
     }

@@ -17,9 +17,10 @@ extension EngineService {
             until: try Time.parse(parameters.until, argument: "until"),
             streams: streams)
         if context.more {
-            // Follow: every line as it is written, until the container's output ends; the last reply is empty.
-            let stream = try await engine.followLogs(parameters.name, options)
-            for try await line in stream { try await context.send(.init(lines: [IoPodlink.LogLine(line)])) }
+            // A batch per reply, read as the caller takes them (each send waits for the socket); following, until
+            // the container's output ends. The last reply is empty.
+            let batches = try await engine.logBatches(parameters.name, options, follow: parameters.follow ?? true)
+            for try await batch in batches { try await context.send(.init(lines: batch.map(IoPodlink.LogLine.init))) }
             return .init(lines: [])
         }
         let lines = try await engine.logs(parameters.name, options)

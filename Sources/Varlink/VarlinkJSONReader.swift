@@ -206,12 +206,10 @@ public struct VarlinkJSONReader: Sendable {
     public mutating func readInt() throws(VarlinkJSONError) -> Int {
         let (start, integral) = try scanNumber()
         if integral, let value = Self.integer(bytes, start..<index) { return value }
-        guard let double = Double(String(decoding: bytes[start..<index], as: UTF8.self)), double.rounded() == double,
-            double >= -9_223_372_036_854_775_808, double < 9_223_372_036_854_775_808
-        else {
+        guard !integral, let value = Self.exactInteger(bytes, start..<index) else {
             throw VarlinkJSONError("expected an integer that fits 64 bits")
         }
-        return Int(double)
+        return value
     }
 
     @usableFromInline
@@ -228,6 +226,62 @@ public struct VarlinkJSONReader: Sendable {
             if overflow || overflow2 { return nil }
             value = sum
             index += 1
+        }
+        return value
+    }
+
+    /// The integer a number with a fraction or an exponent stands for exactly (`5.0`, `1e2`,
+    /// `-1.0138902765165158e+18`), or nil when it is not integral or does not fit: decimal digits scaled by their
+    /// exponent, as Foundation reads them, not through a `Double` (which rounds past 2^53).
+    @usableFromInline
+    static func exactInteger(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var digits: [UInt8] = []
+        var scale = 0
+        var inFraction = false
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                inFraction = true
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                break
+            } else {
+                digits.append(byte &- 0x30)
+                if inFraction { scale -= 1 }
+            }
+            index += 1
+        }
+        if index < range.upperBound {
+            // The exponent: its digits, bounded (a longer one cannot give an integer that fits).
+            index += 1
+            var exponentNegative = false
+            if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var exponent = 0
+            while index < range.upperBound {
+                exponent = exponent * 10 + Int(bytes[index] &- 0x30)
+                if exponent > 10_000 { return exponentNegative ? (digits.allSatisfy { $0 == 0 } ? 0 : nil) : nil }
+                index += 1
+            }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        while let last = digits.last, last == 0, scale < 0 {
+            digits.removeLast()
+            scale += 1
+        }
+        if digits.allSatisfy({ $0 == 0 }) { return 0 }
+        guard scale >= 0, scale < 20 else { return nil }
+        var value = 0
+        for digit in digits + Array(repeating: 0, count: scale) {
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) =
+                negative ? times.subtractingReportingOverflow(Int(digit)) : times.addingReportingOverflow(Int(digit))
+            if overflow || overflow2 { return nil }
+            value = sum
         }
         return value
     }
@@ -386,9 +440,8 @@ public struct VarlinkJSONReader: Sendable {
             guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else {
                 throw VarlinkJSONError("expected a number")
             }
-            if value.rounded() == value, value >= -9_223_372_036_854_775_808, value < 9_223_372_036_854_775_808 {
-                return .int(Int(value))
-            }
+            guard value.isFinite else { throw VarlinkJSONError("a number out of range") }
+            if let exact = Self.exactInteger(bytes, start..<index) { return .int(exact) }
             return .double(value)
         }
     }

@@ -26,8 +26,10 @@ struct LogsCommand: AsyncParsableCommand {
                 let follower = LogFollower(client, container: container, timestamps: timestamps)
                 try await follower.follow(tail: tail, since: since, until: until)
             } else {
-                let reply = try await client.getContainerLogs(name: container, tail: tail, since: since, until: until)
-                Self.write(reply.lines, timestamps: timestamps)
+                // In batches, so that a log of any size is printed with bounded memory on both sides.
+                let replies = client.getContainerLogs(
+                    name: container, tail: tail, since: since, until: until, follow: false, .more)
+                for try await reply in replies { Self.write(reply.lines, timestamps: timestamps) }
             }
         }
     }

@@ -69,7 +69,8 @@ struct ContainerLifecycleTests {
             ])
             try await test.engine.startContainer(graceful)
             // The handler is set once the script says so: wait for its line, not for a while.
-            for try await line in try await test.engine.followLogs(graceful) where line.text == "ready" { break }
+            for try await batch in try await test.engine.logBatches(graceful, follow: true)
+            where batch.contains(where: { $0.text == "ready" }) { break }
             try await test.engine.stopContainer(graceful, timeout: 3600)
             // 5 is the handler's code: the process ended on SIGTERM, not on a SIGKILL after the grace period.
             #expect(try await test.engine.inspectContainer(graceful).state.exitCode == 5)

@@ -5,14 +5,14 @@ import Testing
 
 @Suite("Follow", .timeLimit(.minutes(1)))
 struct FollowTests {
-    @Test("followLogs streams lines as they are written and ends when the container exits")
+    @Test("following streams lines as they are written and ends when the container exits")
     func followLogs() async throws {
         try await TestEngine.with { test in
             let id = try await test.create(["/bin/sh", "-c", "echo a; sleep 0.3; echo b >&2; sleep 0.3; echo c"])
             try await test.engine.startContainer(id)
-            let stream = try await test.engine.followLogs(id)
+            let batches = try await test.engine.logBatches(id, follow: true)
             var lines: [String] = []
-            for try await line in stream { lines.append("\(line.stream.rawValue):\(line.text)") }
+            for try await batch in batches { lines += batch.map { "\($0.stream.rawValue):\($0.text)" } }
             #expect(lines == ["stdout:a", "stderr:b", "stdout:c"])
         }
     }

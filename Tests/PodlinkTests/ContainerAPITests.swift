@@ -294,4 +294,34 @@ struct StreamTests {
         await connection.close()
         await fixture.tearDown()
     }
+
+    /// A log of about 30 MiB: one reply would pass the 8 MiB bound (a typed error); in batches, every line
+    /// arrives while the service's memory grows by far less than the log.
+    @Test func aLargeLogIsReadInBatchesWithBoundedMemory() async throws {
+        try await PodlinkdFixture.withClient { fixture, client in
+            // 300,000 lines of 100 bytes, written at once.
+            let line = String(repeating: "y", count: 99)
+            let id = try await client.createContainer(
+                create: .init(image: "test:latest", command: ["sh", "-c", "yes \(line) | head -n 300000"])
+            ).container
+            _ = try await client.startContainer(name: id)
+            #expect(try await client.waitContainer(name: id).exitcode == 0)
+            await #expect(throws: IoPodlinkError.logTooLarge(limit: 8 << 20)) {
+                _ = try await client.getContainerLogs(name: id)
+            }
+            let before = ExecSessionTests.residentKilobytes(fixture)
+            var count = 0
+            var replies = 0
+            for try await reply in client.getContainerLogs(name: id, follow: false, .more) {
+                count += reply.lines.count
+                replies += 1
+                #expect(reply.lines.allSatisfy { $0.text == line })
+            }
+            let grown = ExecSessionTests.residentKilobytes(fixture) - before
+            #expect(count == 300_000)
+            #expect(replies > 100, "the log came in \(replies) replies")
+            #expect(grown < 16 * 1024, "the service grew by \(grown) KiB reading a 30 MiB log")
+            #expect(try await client.getContainerLogs(name: id, tail: 3).lines.count == 3)
+        }
+    }
 }

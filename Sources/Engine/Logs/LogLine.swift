@@ -67,33 +67,10 @@ public struct LogLine: Sendable, Hashable, Codable {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    /// Parses a k8s-file log: `<time> <stream> <F|P> <text>` per line, joining partial lines.
+    /// Parses a whole k8s-file log: `<time> <stream> <F|P> <text>` per line, joining partial lines.
     static func parse(_ content: String) -> [LogLine] {
-        var lines: [LogLine] = []
-        var pending: (Date, LogStream, String)?
-        for raw in content.split(separator: "\n", omittingEmptySubsequences: true) {
-            let fields = raw.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count >= 3, let time = parseTime(fields[0]),
-                let stream = LogStream(rawValue: String(fields[1]))
-            else { continue }
-            let text = fields.count == 4 ? String(fields[3]) : ""
-            if fields[2] == "P" {
-                if let p = pending, p.1 == stream {
-                    pending = (p.0, stream, p.2 + text)
-                } else {
-                    pending = (time, stream, text)
-                }
-                continue
-            }
-            if let p = pending, p.1 == stream {
-                lines.append(LogLine(time: p.0, stream: stream, text: p.2 + text))
-                pending = nil
-            } else {
-                lines.append(LogLine(time: time, stream: stream, text: text))
-            }
-        }
-        if let p = pending { lines.append(LogLine(time: p.0, stream: p.1, text: p.2)) }
-        return lines
+        var assembler = LogLineAssembler()
+        return assembler.feed(Array(content.utf8)) + assembler.finish()
     }
 }
 
@@ -122,12 +99,15 @@ public struct LogOptions: Sendable, Hashable {
         if let tail, tail < 0 { throw .invalidArgument("tail", "must not be negative") }
     }
 
+    /// Whether a line is of the streams asked for, since and before the times (all but `tail`).
+    func matches(_ line: LogLine) -> Bool {
+        streams.contains(line.stream) && (since.map { line.time >= $0 } ?? true)
+            && (until.map { line.time < $0 } ?? true)
+    }
+
     /// The lines these options select: of the streams asked for, since and until the times, the last `tail`.
     func select(_ lines: [LogLine]) -> [LogLine] {
-        var selected = lines.filter { line in
-            streams.contains(line.stream) && (since.map { line.time >= $0 } ?? true)
-                && (until.map { line.time < $0 } ?? true)
-        }
+        var selected = lines.filter(matches)
         if let tail, tail >= 0, selected.count > tail { selected = Array(selected.suffix(tail)) }
         return selected
     }

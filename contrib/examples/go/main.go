@@ -66,7 +66,7 @@ func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, er
 	}
 	step("WaitContainer", fmt.Sprintf("exit code %d", exitCode))
 
-	lines, err := iopodlink.GetContainerLogs().Call(ctx, c, container, nil, nil, nil, nil)
+	lines, err := iopodlink.GetContainerLogs().Call(ctx, c, container, nil, nil, nil, nil, nil)
 	if err != nil {
 		return false, fmt.Errorf("GetContainerLogs: %w", err)
 	}
