@@ -82,6 +82,28 @@ struct ContainerLifecycleTests {
         }
     }
 
+    @Test(
+        "a forced remove of a container with many processes waits for its pid namespace to empty",
+        .timeLimit(.minutes(1)))
+    func forcedRemoveOfManyProcesses() async throws {
+        try await TestEngine.with { test in
+            for _ in 0..<3 {
+                // 200 processes besides init: they die after it, not with it.
+                let id = try await test.create([
+                    "/bin/sh", "-c", "for i in $(seq 200); do sleep 1000 & done; echo up; wait",
+                ])
+                try await test.engine.startContainer(id)
+                for try await batch in try await test.engine.logBatches(id, follow: true)
+                where batch.contains(where: { $0.text == "up" }) { break }
+                try await test.engine.removeContainer(id, force: true)
+                await expectEngineError(.noSuchContainer) { try await test.engine.inspectContainer(id) }
+                for controller in ["pids", "memory", "cpu"] {
+                    #expect(!FileSystem.exists("/sys/fs/cgroup/\(controller)/podlink/\(id)"))
+                }
+            }
+        }
+    }
+
     @Test("state rules: init, start, names, no such container")
     func stateRules() async throws {
         try await TestEngine.with { test in

@@ -49,11 +49,23 @@ struct Runc: Sendable {
     }
 
     /// Deletes the container from the runtime; a container runc does not know is fine.
+    /// Deletes the container, killing what is left of it. The processes of its pid namespace die after its init,
+    /// not with it: while they are still leaving, its cgroup cannot be removed ("device or resource busy"), and the
+    /// delete is tried again for up to 10 s.
     func delete(_ id: String) async throws(EngineError) {
-        let output = try await ProcessRunner.run(
-            path, [path, "--root", root, "delete", "--force", id], timeout: timeout)
-        if output.status != 0 && !output.stderrText.contains("does not exist") {
-            throw .runtimeError("delete failed: \(Self.message(output.stderrText))")
+        let deadline = ContinuousClock.now + .seconds(10)
+        var pause = Duration.milliseconds(10)
+        while true {
+            let output = try await ProcessRunner.run(
+                path, [path, "--root", root, "delete", "--force", id], timeout: timeout)
+            let words = output.stderrText
+            if output.status == 0 || words.contains("does not exist") { return }
+            let draining = words.contains("busy") || words.contains("still running") || words.contains("not stopped")
+            guard draining, ContinuousClock.now < deadline else {
+                throw .runtimeError("delete failed: \(Self.message(words))")
+            }
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(200))
         }
     }
 
