@@ -83,12 +83,15 @@ final class PodlinkdFixture: @unchecked Sendable {
         ]
     }
 
-    func start(arguments: [String] = [], socketMode: String? = nil) async throws {
+    func start(
+        arguments: [String] = [], socketMode: String? = nil, environment extra: [String: String] = [:]
+    ) async throws {
         let address = "unix:\(socket)" + (socketMode.map { ";mode=\($0)" } ?? "")
         // The service says READY=1 on its notify socket once it listens: the test waits for that, not a poll.
         let notify = try NotifySocket(path: directory + "/notify")
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = notify.path
+        environment.merge(extra) { _, new in new }
         process = try ChildProcess(
             Self.podlinkd,
             arguments: [

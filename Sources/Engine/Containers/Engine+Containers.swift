@@ -183,8 +183,10 @@ extension Engine {
             }
             record.state.status = .removing
             try store.saveState(record.config, record.state)
+            FaultPoint.afterRemoving.reach()
             try await cleanupLocked(&record)
             try unmountLocked(&record, all: true)
+            FaultPoint.afterCleanup.reach()
             let directory = paths(id).directory
             try await Offload.run { () throws(EngineError) in try FileSystem.removeTree(directory) }
             try store.deleteContainer(record.config)

@@ -49,8 +49,11 @@ public enum ContainerLifecycle {
         throw .invalidState(status, operation.rawValue, container: name)
     }
 
-    /// The state `operation` leads to from `status` (the same state when it changes none).
+    /// The state `operation` leads to from `status` (the same state when it changes none). `removing` is
+    /// sticky: a removal once begun is finished, never undone, so an exit recorded meanwhile (after a crash, say)
+    /// leaves it removing.
     public static func next(after operation: ContainerOperation, from status: ContainerStatus) -> ContainerStatus {
-        rules[operation]?.to ?? status
+        if status == .removing { return .removing }
+        return rules[operation]?.to ?? status
     }
 }

@@ -42,6 +42,7 @@ extension Engine {
         }
         do {
             try await runtime.start(record.config.id)
+            FaultPoint.afterRuntimeStart.reach()
         } catch {
             try? await cleanupLocked(&record)
             record.state.status = .configured
@@ -84,6 +85,7 @@ extension Engine {
             let seconds = timeout ?? record.config.stopTimeout
             if seconds > 0 && record.state.status == .running {
                 try? await runtime.kill(id, signal: record.config.stopSignal)
+                FaultPoint.afterStopSignal.reach()
                 if await exits.wait(id, timeout: .seconds(Int(seconds))) == nil {
                     try await runtime.kill(id, signal: SIGKILL, all: true)
                 }

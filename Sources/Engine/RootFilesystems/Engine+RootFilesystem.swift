@@ -17,6 +17,11 @@ extension Engine {
                 return .copy
             }
             for path in [paths.upper, paths.work, paths.merged] { try FileSystem.makeDirectories(path) }
+            // A mount the store does not know of is what a crash left between mounting and recording it: undone,
+            // so that mounts never stack.
+            while useOverlay && RootFilesystem.isMountPoint(paths.merged) {
+                try RootFilesystem.unmount(paths.merged)
+            }
             if useOverlay,
                 try RootFilesystem.mountOverlay(
                     layers: layers, upper: paths.upper, work: paths.work, target: paths.merged)
@@ -27,6 +32,7 @@ extension Engine {
             try FileSystem.write(paths.directory + "/copied", "")
             return .copy
         }
+        FaultPoint.afterMount.reach()
         record.state.rootfsKind = kind
         record.state.mountPoint = paths.merged
         record.state.mountCount = 1

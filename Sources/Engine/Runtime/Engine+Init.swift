@@ -24,12 +24,18 @@ extension Engine {
             try FileSystem.write(paths.configJSON, try spec.encoded(), mode: 0o600)
             exits.clear(id)
             unlink(paths.pidFile)
+            // Intent first: from here the runtime may hold the container, so a crash before its state is saved
+            // leaves a record that the next operation cleans up (runc delete, unmount) instead of one that says
+            // nothing is there.
+            record.state.inRuntime = true
+            try store.saveState(record.config, record.state)
             let process = try await runtime.create(
                 RuntimeCreateRequest(
                     id: id, name: record.config.name, bundle: paths.bundle, pidFile: paths.pidFile,
                     monitorPidFile: paths.conmonPidFile, logPath: paths.log, exitDirectory: exitDirectory,
                     tty: record.config.tty, stdin: record.config.stdin,
                     restore: restore.map { ($0.images, $0.tcpEstablished) }, command: record.config.command))
+            FaultPoint.afterRuntimeCreate.reach()
             record.state.pid = process.pid
             record.state.conmonPID = process.monitorPID
             record.state.inRuntime = true

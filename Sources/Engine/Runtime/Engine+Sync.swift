@@ -40,6 +40,13 @@ extension Engine {
             try await recordExit(&record, code: code ?? -1, at: Date(), stopping: stopping)
             return true
         }
+        if state?.status == "running" && record.state.status == .created {
+            // Started, and the service died before it recorded so.
+            record.state.status = .running
+            record.state.startedAt = record.state.startedAt ?? Date()
+            try store.saveState(record.config, record.state, event: .start)
+            return true
+        }
         if state?.status == "paused" && record.state.status == .running {
             record.state.status = .paused
             try store.saveState(record.config, record.state)
@@ -59,7 +66,8 @@ extension Engine {
         record.state.finishedAt = time
         record.state.oomKilled = FileSystem.exists(paths(id).bundle + "/oom")
         record.state.status =
-            stopping ? .stopped : ContainerLifecycle.next(after: .exit, from: record.state.status)
+            stopping && record.state.status != .removing
+            ? .stopped : ContainerLifecycle.next(after: .exit, from: record.state.status)
         record.state.pid = 0
         record.state.conmonPID = 0
         do {

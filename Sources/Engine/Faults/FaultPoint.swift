@@ -1,0 +1,28 @@
+internal import Glibc
+
+/// Named points in the engine's operations where a test makes the process die as `kill -9` would: with
+/// `PODLINK_FAULT=<name>` in its environment, the process ends at once (`_exit`, nothing cleaned up) on reaching
+/// that point. The crash-consistency tests kill the service at each one and check what a restart makes of it.
+/// Unset, reaching a point costs one comparison.
+enum FaultPoint: String, CaseIterable, Sendable {
+    /// The root filesystem is mounted; the store does not know yet.
+    case afterMount = "mount.after-mount"
+    /// The runtime holds the container (runc create ran); its state is not saved yet.
+    case afterRuntimeCreate = "init.after-runtime-create"
+    /// The process runs (runc start ran); the store still says created.
+    case afterRuntimeStart = "start.after-runtime-start"
+    /// Stop sent its signal; nothing recorded the exit.
+    case afterStopSignal = "stop.after-signal"
+    /// Remove recorded `removing`; nothing is cleaned up yet.
+    case afterRemoving = "remove.after-removing"
+    /// Remove cleaned up the runtime and mounts; the files and the row are still there.
+    case afterCleanup = "remove.after-cleanup"
+
+    /// The point this process dies at, from `PODLINK_FAULT`.
+    static let armed: String? = getenv("PODLINK_FAULT").map { String(cString: $0) }
+
+    /// Ends the process here if this is the armed point.
+    func reach() {
+        if Self.armed == rawValue { _exit(137) }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import PodlinkAPI
+import PodlinkClient
+import PodlinkTestSupport
+import Testing
+import Varlink
+import VarlinkNIO
+
+/// The service killed (as `kill -9` would, through `PODLINK_FAULT`) at each step of start, stop and remove: a
+/// restart plus at most one retry of the interrupted call must leave the store, the runtime and the mount table in
+/// agreement, and the container removable.
+@Suite("Crash consistency", .timeLimit(.minutes(2)))
+struct CrashConsistencyTests {
+    enum Operation: String, Sendable, CustomStringConvertible {
+        case start, stop, remove
+        var description: String { rawValue }
+    }
+
+    static let steps: [(String, Operation)] = [
+        ("mount.after-mount", .start), ("init.after-runtime-create", .start), ("start.after-runtime-start", .start),
+        ("stop.after-signal", .stop), ("remove.after-removing", .remove), ("remove.after-cleanup", .remove),
+    ]
+
+    static func perform(_ operation: Operation, _ client: IoPodlinkClient, _ id: String) async throws {
+        switch operation {
+        case .start: _ = try await client.startContainer(name: id)
+        case .stop: _ = try await client.stopContainer(name: id, timeout: 1)
+        case .remove: _ = try await client.removeContainer(name: id, force: true)
+        }
+    }
+
+    /// The overlay mounts under the service's directory.
+    static func mounts(_ fixture: PodlinkdFixture) -> [String] {
+        let table = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        return table.split(separator: "\n").map { String($0.split(separator: " ")[1]) }
+            .filter { $0.hasPrefix(fixture.directory) }
+    }
+
+    /// The containers runc holds for the service.
+    static func runtimeContainers(_ fixture: PodlinkdFixture) async -> [String] {
+        let result = await ChildProcess.run(["runc", "--root", fixture.directory + "/run/runc", "list", "-q"])
+        return result.output.split(separator: "\n").map(String.init)
+    }
+
+    @Test(arguments: steps)
+    func aRestartAndOneRetryAgree(point: String, operation: Operation) async throws {
+        try await withTearDown(try await PodlinkdFixture(), tearDown: { await $0.tearDown() }) { fixture in
+            let (client, connection) = try await fixture.clientWithImage()
+            let id = try await client.createContainer(create: .init(image: "test:latest", command: ["sleep", "1000"]))
+                .container
+            if operation != .start { _ = try await client.startContainer(name: id) }
+            await connection.close()
+
+            // The service dies at the step.
+            await fixture.stop()
+            try await fixture.start(environment: ["PODLINK_FAULT": point])
+            let (armed, armedConnection) = try await fixture.connect()
+            await #expect(throws: (any Error).self, "the call ran past \(point)") {
+                try await Self.perform(operation, armed, id)
+            }
+            await armedConnection.close()
+            #expect(await fixture.process?.wait() == 137, "the service did not die at \(point)")
+
+            // A restart, at most one retry, and then everything agrees.
+            try await fixture.start()
+            let (again, againConnection) = try await fixture.connect()
+            try await withTearDown(againConnection, tearDown: { await $0.close() }) { _ in
+                if operation == .remove {
+                    // A removal once begun is finished, never undone: the container cannot be started meanwhile.
+                    let status = try? await again.inspectContainer(name: id).container.state.status
+                    await #expect(throws: (any Error).self, "started from \(String(describing: status))") {
+                        _ = try await again.startContainer(name: id)
+                    }
+                }
+                try? await Self.perform(operation, again, id)
+                let merged = fixture.directory + "/storage/containers/\(id)/merged"
+                let runtime = await Self.runtimeContainers(fixture)
+                switch operation {
+                case .start:
+                    let state = try await again.inspectContainer(name: id).container.state
+                    #expect(state.status == .running)
+                    #expect(runtime == [id])
+                    let served = (fixture.process?.pid).map { "/proc/\($0)/mounts" } ?? ""
+                    let theirs = ((try? String(contentsOfFile: served, encoding: .utf8)) ?? "").split(separator: "\n")
+                        .filter { $0.contains(fixture.directory) }
+                    #expect(
+                        Self.mounts(fixture).filter { $0 == merged }.count == 1, "\(Self.mounts(fixture)) \(theirs)")
+                case .stop:
+                    let status = try await again.inspectContainer(name: id).container.state.status
+                    #expect(status == .exited || status == .stopped, "\(status)")
+                    #expect(Self.mounts(fixture).isEmpty, "\(Self.mounts(fixture))")
+                case .remove:
+                    await #expect(throws: IoPodlinkError.containerNotFound(id: id)) {
+                        _ = try await again.inspectContainer(name: id)
+                    }
+                    #expect(runtime.isEmpty)
+                    #expect(Self.mounts(fixture).isEmpty, "\(Self.mounts(fixture))")
+                    #expect(!FileManager.default.fileExists(atPath: fixture.directory + "/storage/containers/\(id)"))
+                }
+                // Every container can be removed, and nothing of it stays.
+                if operation != .remove { _ = try await again.removeContainer(name: id, force: true) }
+                #expect(await Self.runtimeContainers(fixture).isEmpty)
+                #expect(Self.mounts(fixture).isEmpty)
+            }
+        }
+    }
+}
