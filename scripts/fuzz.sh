@@ -8,9 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-${FUZZ_SECONDS:-15}}
-build=${PODLINK_FUZZ_BUILD:-/dev/shm/podlink-fuzz-build}
 work=$(mktemp -d /dev/shm/podlink-fuzz-XXXXXX)
-trap 'status=$?; [ $status -eq 0 ] && rm -rf "$work"; exit $status' EXIT
+# The build goes under the run's own directory unless PODLINK_FUZZ_BUILD keeps one between runs.
+build=${PODLINK_FUZZ_BUILD:-$work/build}
+trap 'status=$?; if [ $status -eq 0 ]; then rm -rf "$work"; else rm -rf "$work/build"; fi; exit $status' EXIT
 
 swift build --package-path Fuzz --scratch-path "$build" --toolset Fuzz/toolset.json >"$work/build.log" 2>&1 || {
     tail -30 "$work/build.log"
