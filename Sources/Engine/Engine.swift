@@ -35,6 +35,8 @@ public final class Engine: Sendable {
     /// Opens (creating) the engine's storage, and refreshes every container when the run root was cleared since
     /// the last use (a reboot). Containers run on `runtime`, runc under conmon (``RuncRuntime``) when nil.
     public init(options: EngineOptions, runtime: (any ContainerRuntime)? = nil) async throws(EngineError) {
+        // Read (and taken out of the environment) before any child is started.
+        _ = FaultPoint.armed
         self.options = options
         self.runtime =
             runtime

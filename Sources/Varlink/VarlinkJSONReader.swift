@@ -26,8 +26,7 @@ public struct VarlinkJSONReader: Sendable {
     ) throws(VarlinkJSONError) -> T {
         var reader = VarlinkJSONReader(bytes: bytes, range: range, strict: strict)
         let value = try T(json: &reader)
-        reader.skipWhitespace()
-        guard reader.index == reader.end else { throw VarlinkJSONError("trailing bytes after the value") }
+        try reader.expectEnd()
         return value
     }
 
@@ -456,12 +455,36 @@ public struct VarlinkJSONReader: Sendable {
         case UInt8(ascii: "["):
             _ = try readArray { reader throws(VarlinkJSONError) in try reader.skipValue() }
         case UInt8(ascii: "{"):
+            // As `nextKey`, with the keys checked but not built.
             try beginObject()
             var first = true
-            while try nextKey(&first) != nil { try skipValue() }
+            while true {
+                guard let byte = peek() else { throw VarlinkJSONError("unterminated object") }
+                if byte == UInt8(ascii: "}") {
+                    index += 1
+                    depth -= 1
+                    return
+                }
+                if first {
+                    first = false
+                } else {
+                    guard byte == UInt8(ascii: ",") else { throw VarlinkJSONError("expected ',' or '}'") }
+                    index += 1
+                }
+                guard peek() == UInt8(ascii: "\"") else { throw VarlinkJSONError("expected a string") }
+                try skipString()
+                try expect(UInt8(ascii: ":"), "':'")
+                try skipValue()
+            }
         case nil: throw VarlinkJSONError("expected a value")
         default: _ = try scanNumber()
         }
+    }
+
+    /// Checks that nothing but whitespace follows the value read.
+    public mutating func expectEnd() throws(VarlinkJSONError) {
+        skipWhitespace()
+        guard index == end else { throw VarlinkJSONError("trailing bytes after the value") }
     }
 
     /// Skips a string, checking its escapes and UTF-8.

@@ -18,8 +18,13 @@ enum FaultPoint: String, CaseIterable, Sendable {
     /// Remove cleaned up the runtime and mounts; the files and the row are still there.
     case afterCleanup = "remove.after-cleanup"
 
-    /// The point this process dies at, from `PODLINK_FAULT`.
-    static let armed: String? = getenv("PODLINK_FAULT").map { String(cString: $0) }
+    /// The point this process dies at, from `PODLINK_FAULT`, which is then taken out of the environment: the
+    /// processes the engine starts (conmon, and the exit command conmon runs) must not die at it too.
+    static let armed: String? = {
+        let point = getenv("PODLINK_FAULT").map { String(cString: $0) }
+        unsetenv("PODLINK_FAULT")
+        return point
+    }()
 
     /// Ends the process here if this is the armed point.
     func reach() {

@@ -47,23 +47,4 @@ extension FileSystem {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : 0
     }
-
-    /// Reads what the file holds past `offset`, and advances it.
-    static func readFrom(_ path: String, offset: inout Int) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
-        let file = FileDescriptor(rawValue: fd)
-        defer { try? file.close() }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while let count = try? buffer.withUnsafeMutableBytes({
-            try file.read(fromAbsoluteOffset: Int64(offset), into: $0)
-        }),
-            count > 0
-        {
-            result += buffer[0..<count]
-            offset += count
-        }
-        return result
-    }
 }
