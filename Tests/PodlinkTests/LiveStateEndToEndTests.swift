@@ -39,8 +39,15 @@ struct LiveStateEndToEndTests {
         #expect(await Self.podlink(fixture, "load", "-i", PodlinkdFixture.image, "busybox").status == 0)
         let started = await Self.podlink(fixture, "run", "-d", "--name", "quick", "busybox", "true")
         #expect(started.status == 0, "\(started)")
-        // A second with no call at all: the service records the exit by itself.
-        try await Task.sleep(for: .seconds(1))
+        // No call at all until the store (read without the service) says exited: the service records the exit
+        // by itself, and ps shows what the store says.
+        var stored = ""
+        for _ in 0..<300 {
+            stored = await Self.storedState(fixture, name: "quick")
+            if stored.hasPrefix("exited") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(stored == "exited 0 False", "\(stored)")
         let ps = await Self.podlink(fixture, "ps", "-a")
         #expect(ps.output.contains("Exited (0)"), "\(ps)")
         await fixture.tearDown()

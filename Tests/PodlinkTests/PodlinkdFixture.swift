@@ -106,6 +106,11 @@ final class PodlinkdFixture: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? "" }
 
+    /// The last 40 lines of the service's log.
+    var logTail: String {
+        log.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n")
+    }
+
     /// Stops the service (SIGTERM) and waits for it, off the cooperative thread pool.
     func stop() async {
         guard let process, process.isRunning else { return }
@@ -113,8 +118,20 @@ final class PodlinkdFixture: @unchecked Sendable {
         await process.wait()
     }
 
-    /// Stops the service and removes every container and the storage.
-    func tearDown() async {
+    /// Stops the service and removes every container and the storage. A service that ended without being stopped
+    /// (a crash) fails the test with the end of its log, and is started once more to remove what it left.
+    func tearDown(sourceLocation: SourceLocation = #_sourceLocation) async {
+        if let process, !process.isRunning, process.status != 0, process.status != 143 {
+            Issue.record(
+                "podlinkd ended during the test (\(process.summary)); its log ends:\n\(logTail)",
+                sourceLocation: sourceLocation)
+            try? await start()
+        }
+        // Every error a call can meet is declared: one the service had to answer by closing the connection, or a
+        // trap, is a bug whatever the test expected.
+        for sign in ["raised an undeclared error", "Fatal error", "Program crashed"] where log.contains(sign) {
+            Issue.record("podlinkd logged \"\(sign)\"; its log ends:\n\(logTail)", sourceLocation: sourceLocation)
+        }
         if let (client, connection) = try? await connect() {
             // Several passes: a container others depend on can go only after them.
             for _ in 0..<4 {
@@ -140,7 +157,15 @@ final class PodlinkdFixture: @unchecked Sendable {
     ) async throws {
         try await withTearDown(try await PodlinkdFixture(), tearDown: { await $0.tearDown() }) { fixture in
             let (client, connection) = try await fixture.clientWithImage()
-            try await withTearDown(connection, tearDown: { await $0.close() }) { _ in try await body(fixture, client) }
+            try await withTearDown(connection, tearDown: { await $0.close() }) { _ in
+                do {
+                    try await body(fixture, client)
+                } catch {
+                    // What the service saw when the test met an error it did not expect.
+                    Issue.record("the test failed with \(error); the service's log ends:\n\(fixture.logTail)")
+                    throw error
+                }
+            }
         }
     }
 
