@@ -95,7 +95,7 @@ struct CrashConsistencyTests {
                         // question, noted, not a stacked mount.
                         #expect(count <= 1, "\(Self.mounts(fixture)) \(theirs) \(seen)")
                     } else {
-                        #expect(count == 1, "\(Self.mounts(fixture)) \(theirs) \(seen)")
+                        #expect(count == 1, "\(Self.mounts(fixture)) \(theirs) \(seen); log: \(fixture.logTail)")
                     }
                 case .stop:
                     let status = try await again.inspectContainer(name: id).container.state.status
