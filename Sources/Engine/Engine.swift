@@ -149,9 +149,12 @@ public final class Engine: Sendable {
             }
             for user in users { try await removeContainer(user, force: true) }
         }
-        let unused = try store.deleteImage(image)
+        let (unused, blobs) = try store.deleteImage(image)
         let images = self.images
-        try await Offload.run { () throws(EngineError) in try images.removeLayers(unused) }
+        try await Offload.run { () throws(EngineError) in
+            images.removeBlobs(blobs)
+            try images.removeLayers(unused)
+        }
         return image.id
     }
 

@@ -11,6 +11,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
             case noSuchContainer, noSuchImage, nameInUse, invalidState, alreadyStopped, dependenciesNotRunning
             case runtimeError, invalidArgument, imageInUse, noSuchExecSession, execSessionInvalidState, internalError
             case noSuchNetwork, networkInUse, subnetOverlap, addressUnavailable, portInUse, logTooLarge
+            case registryUnreachable, registryUnauthorized, notInRegistry, registryRefused
         }
 
         private let wrapped: Wrapped
@@ -56,6 +57,16 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The log lines asked for hold more than ``EngineError/limit`` bytes of text for one answer.
         public static let logTooLarge = Code(.logTooLarge)
+        /// The registry ``EngineError/subject`` could not be reached, for ``EngineError/reason``.
+        public static let registryUnreachable = Code(.registryUnreachable)
+        /// The registry ``EngineError/subject`` refused the credentials (or asked for some), for
+        /// ``EngineError/reason``.
+        public static let registryUnauthorized = Code(.registryUnauthorized)
+        /// No registry tried (``EngineError/names``) has the image ``EngineError/subject``.
+        public static let notInRegistry = Code(.notInRegistry)
+        /// The registry ``EngineError/subject`` answered, but what it sent or said cannot be used (a blob whose
+        /// digest does not match, a blocked registry, a refused upload), for ``EngineError/reason``.
+        public static let registryRefused = Code(.registryRefused)
         /// The code's name, as in `noSuchContainer`.
         public var description: String { wrapped.rawValue }
     }
@@ -228,6 +239,39 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
             code: .logTooLarge,
             message: "the log lines asked for hold more than \(limit) bytes: ask for a tail, a time range, or a stream")
         error.limit = limit
+        return error
+    }
+
+    /// The registry `registry` could not be reached.
+    public static func registryUnreachable(_ registry: String, _ reason: String) -> EngineError {
+        var error = EngineError(
+            code: .registryUnreachable, message: "cannot reach the registry \(registry): \(reason)", subject: registry)
+        error.reason = reason
+        return error
+    }
+
+    /// The registry `registry` refused the credentials, or wants some.
+    public static func registryUnauthorized(_ registry: String, _ reason: String) -> EngineError {
+        var error = EngineError(
+            code: .registryUnauthorized, message: "the registry \(registry) refused access: \(reason)",
+            subject: registry)
+        error.reason = reason
+        return error
+    }
+
+    /// None of the registries tried (the references in `tried`) has `reference`.
+    public static func notInRegistry(_ reference: String, tried: [String]) -> EngineError {
+        EngineError(
+            code: .notInRegistry,
+            message: "no registry has the image \(reference) (tried \(tried.joined(separator: ", ")))",
+            subject: reference, names: tried)
+    }
+
+    /// The registry `registry` answered with something that cannot be used.
+    public static func registryRefused(_ registry: String, _ reason: String) -> EngineError {
+        var error = EngineError(
+            code: .registryRefused, message: "the registry \(registry): \(reason)", subject: registry)
+        error.reason = reason
         return error
     }
 

@@ -47,6 +47,8 @@ public struct EngineOptions: Sendable {
     /// Whether this engine records exits as they happen, cleans up and applies restart policies: the service's
     /// engine does; one opened to handle a single exit does not.
     public var handlesExits: Bool
+    /// How the engine reaches registries: skopeo, registries.conf, certificates and credentials.
+    public var registries = RegistryOptions()
 
     /// Creates options; defaults are the system paths.
     public init(

@@ -40,6 +40,10 @@ extension EngineError: VarlinkErrorConvertible {
                 hostIp: subject.isEmpty ? "0.0.0.0" : subject, hostPort: port?.number ?? 0,
                 protocol: port?.protocol ?? "tcp", holder: holder ?? "")
         case .logTooLarge: return .logTooLarge(limit: limit ?? 0)
+        case .registryUnreachable: return .registryUnreachable(registry: subject, reason: reason ?? message)
+        case .registryUnauthorized: return .registryUnauthorized(registry: subject, reason: reason ?? message)
+        case .notInRegistry: return .imageNotInRegistry(reference: subject, tried: names)
+        case .registryRefused: return .registryRefused(registry: subject, reason: reason ?? message)
         default: return .internalError(reason: message)
         }
     }

@@ -37,7 +37,7 @@ struct Podlinkd: AsyncParsableCommand {
     var group: String?
     @Option(
         help:
-            "A configuration file of KEY=VALUE lines (group, storage_root, run_root, runtime, conmon, network_pool, bridge_prefix, log_size_max)."
+            "A configuration file of KEY=VALUE lines (group, storage_root, run_root, runtime, conmon, network_pool, bridge_prefix, log_size_max, registries_conf, certs_dir, authfile)."
     )
     var config = "/etc/podlink/podlinkd.conf"
     @Option(help: "Where images and containers are stored.")
@@ -54,6 +54,21 @@ struct Podlinkd: AsyncParsableCommand {
     var networkPool: String?
     @Option(help: "The start of bridge interfaces' names (default podlink: podlink0 for the default network).")
     var bridgePrefix: String?
+    @Option(
+        help: ArgumentHelp(
+            "registries.conf: unqualified-search registries, mirrors, insecure and blocked ones (default $CONTAINERS_REGISTRIES_CONF, else /etc/containers/registries.conf).",
+            valueName: "file"))
+    var registriesConf: String?
+    @Option(
+        help: ArgumentHelp(
+            "Per-registry certificates, as HOST[:PORT]/ca.crt (default /etc/containers/certs.d).",
+            valueName: "directory"))
+    var certsDir: String?
+    @Option(
+        help: ArgumentHelp(
+            "The auth file logins write and pulls read (default $REGISTRY_AUTH_FILE, else Podman's).",
+            valueName: "file"))
+    var authfile: String?
     @Flag(help: "Log debug messages.")
     var debug = false
     @Flag(
@@ -132,6 +147,12 @@ struct Podlinkd: AsyncParsableCommand {
             }
             options.logSizeMax = bytes > 0 ? bytes : nil
         }
+        func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+        if let path = registriesConf ?? file["registries_conf"] ?? environment("CONTAINERS_REGISTRIES_CONF") {
+            options.registries.configurationPath = path
+        }
+        options.registries.certificatesDirectory = certsDir ?? file["certs_dir"]
+        options.registries.authFile = authfile ?? file["authfile"] ?? environment("REGISTRY_AUTH_FILE")
         if let containerExited {
             await ExitCleanup.run(id: containerExited, options: options, address: address, logger: logger)
             return

@@ -8,7 +8,7 @@ extension ImageStore {
     static let indexDepthLimit = 8
     static let manifestLimit = 1000
 
-    private static func decode<T: Decodable>(
+    static func decode<T: Decodable>(
         _ type: T.Type, _ bytes: [UInt8], _ what: String
     ) throws(EngineError)
         -> T
@@ -27,7 +27,7 @@ extension ImageStore {
     }
 
     /// A blob of a layout whose bytes must have `digest`.
-    private static func verifiedBlob(
+    static func verifiedBlob(
         _ layout: String, _ digest: String, _ what: String
     ) throws(EngineError)
         -> [UInt8]
@@ -39,7 +39,7 @@ extension ImageStore {
         return bytes
     }
 
-    private static func blobPath(_ digest: String) throws(EngineError) -> String {
+    static func blobPath(_ digest: String) throws(EngineError) -> String {
         let parts = digest.split(separator: ":", maxSplits: 1)
         guard parts.count == 2, parts[0] == "sha256", parts[1].count == 64, parts[1].allSatisfy(\.isHexDigit) else {
             throw .invalidArgument("digest", "\(digest) is not a sha256 digest")
@@ -98,6 +98,8 @@ extension ImageStore {
                 names.append(try Self.normalizedName(name))
             }
             let image = try record(configBytes: configBytes, names: names, manifestDigest: descriptor.digest)
+            try keepBlob(configBytes)
+            try keepBlob(manifestBytes)
             try store.saveImage(image, event: .load)
             images.append(try store.image(image.id))
         }
@@ -143,6 +145,7 @@ extension ImageStore {
             for tag in entry.RepoTags ?? [] { names.append(try Self.normalizedName(tag)) }
             if names.isEmpty, let name { names.append(try Self.normalizedName(name)) }
             let image = try record(configBytes: configBytes, names: names, manifestDigest: nil)
+            try keepBlob(configBytes)
             try store.saveImage(image, event: .load)
             images.append(try store.image(image.id))
         }
@@ -153,10 +156,11 @@ extension ImageStore {
     func importRootfs(_ path: String, name: String?, config: ImageRunConfig) throws(EngineError) -> ImageRecord {
         guard FileSystem.exists(path) else { throw .invalidArgument("path", "\(path) does not exist") }
         // The tarball is copied into the store first: what is hashed is what is extracted.
-        let copy = try privateCopy(of: path, beneath: "/", expecting: nil, resolution: .inRoot)
+        let (copy, digest) = try verifiedCopy(of: path, beneath: "/", expecting: nil, resolution: .inRoot)
         defer { unlink(copy) }
         let (diffID, _) = try LayerArchive.uncompressedDigest(of: copy)
-        try ensureLayer(copy: copy, diffID: diffID, compressedDigest: nil)
+        try ensureLayer(copy: copy, diffID: diffID, compressedDigest: digest)
+        try keepBlob(copy, digest: digest)
         let created = Date().formatted(.iso8601)
         let host = HostInfo.current()
         let imageConfig = OCIImageFormat.ImageConfig(
@@ -172,6 +176,7 @@ extension ImageStore {
         }
         let names = try name.map { (n) throws(EngineError) in [try Self.normalizedName(n)] } ?? []
         let image = try record(configBytes: bytes, names: names, manifestDigest: nil)
+        try keepBlob(bytes)
         try store.saveImage(image, event: .import)
         return try store.image(image.id)
     }

@@ -12,6 +12,7 @@ final class ImageStore: Sendable {
         self.store = store
         try FileSystem.makeDirectories(root + "/layers")
         try FileSystem.makeDirectories(root + "/tmp")
+        try FileSystem.makeDirectories(root + "/blobs/sha256")
     }
 
     /// Names a reference may be stored under: itself, and with `:latest` when it has no tag.
@@ -57,6 +58,14 @@ final class ImageStore: Sendable {
         of relative: String, beneath root: String, expecting digest: String?,
         resolution: SafeFile.Resolution = .noSymlinks
     ) throws(EngineError) -> String {
+        try verifiedCopy(of: relative, beneath: root, expecting: digest, resolution: resolution).path
+    }
+
+    /// As ``privateCopy(of:beneath:expecting:resolution:)``, and the copy's digest.
+    func verifiedCopy(
+        of relative: String, beneath root: String, expecting digest: String?,
+        resolution: SafeFile.Resolution = .noSymlinks
+    ) throws(EngineError) -> (path: String, digest: String) {
         let (source, _) = try SafeFile.openRegular(relative, beneath: root, resolution)
         defer { close(source) }
         let copy = self.root + "/tmp/" + Identifier.random().prefix(16) + ".blob"
@@ -75,11 +84,11 @@ final class ImageStore: Sendable {
             if let digest, actual != digest {
                 throw EngineError.invalidArgument("layer", "blob \(digest) has digest \(actual)")
             }
+            return (copy, actual)
         } catch {
             unlink(copy)
             throw error
         }
-        return copy
     }
 
     /// Makes sure the layer `diffID` is extracted from the blob `relative` below `root`: copied into the store
@@ -90,10 +99,20 @@ final class ImageStore: Sendable {
     )
         throws(EngineError) -> Int64
     {
-        if try store.hasLayer(diffID), FileSystem.isDirectory(layerPath(diffID)) { return 0 }
-        let copy = try privateCopy(of: relative, beneath: root, expecting: compressedDigest)
+        let present = try store.hasLayer(diffID) && FileSystem.isDirectory(layerPath(diffID))
+        // One blob per layer is kept: a layer that came before in another compression keeps that one.
+        if present, let blob = try store.layerBlob(diffID), hasBlob(blob) { return 0 }
+        let (copy, digest) = try verifiedCopy(of: relative, beneath: root, expecting: compressedDigest)
         defer { unlink(copy) }
-        return try ensureLayer(copy: copy, diffID: diffID, compressedDigest: compressedDigest)
+        // The blob is kept as it came, for pushes and saves that give the same digests.
+        if present {
+            try keepBlob(copy, digest: digest)
+            try store.setLayerBlob(diffID, digest)
+            return 0
+        }
+        let size = try ensureLayer(copy: copy, diffID: diffID, compressedDigest: digest)
+        try keepBlob(copy, digest: digest)
+        return size
     }
 
     /// Makes sure the layer `diffID` is extracted from `copy`, a blob in the store's own temporary directory:

@@ -6,15 +6,27 @@ enum OCIImageFormat {
         var digest: String
         var size: Int64?
         var annotations: [String: String]?
+        var platform: Platform?
+    }
+
+    /// The platform an index entry is for.
+    struct Platform: Codable {
+        var os: String
+        var architecture: String
+        var variant: String?
     }
 
     /// `index.json` or an image index blob.
     struct Index: Codable {
+        var schemaVersion: Int?
+        var mediaType: String?
         var manifests: [Descriptor]
     }
 
     /// An image manifest.
     struct Manifest: Codable {
+        var schemaVersion: Int?
+        var mediaType: String?
         var config: Descriptor
         var layers: [Descriptor]
     }

@@ -58,6 +58,12 @@ extension EngineEvent {
         public static let `import`: Action = "import"
         /// Images were loaded from an archive or layout.
         public static let load: Action = "load"
+        /// An image was pulled from a registry.
+        public static let pull: Action = "pull"
+        /// An image was pushed to a registry.
+        public static let push: Action = "push"
+        /// Images were saved to an archive.
+        public static let save: Action = "save"
         /// An image got a name.
         public static let tag: Action = "tag"
         /// An image lost a name.

@@ -34,6 +34,8 @@ extension StateStore {
             {
                 let old = try Self.decode(ImageRecord.self, existing)
                 merged.names = old.names + image.names.filter { !old.names.contains($0) }
+                // A load from an archive without a manifest keeps the digest a pull or layout gave.
+                merged.manifestDigest = image.manifestDigest ?? old.manifestDigest
             }
             try db.run(
                 "INSERT INTO images (id, record, created) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record",
@@ -120,9 +122,32 @@ extension StateStore {
         }
     }
 
-    /// Deletes an image; returns the diff ids no other image uses any more (their layers can go).
-    func deleteImage(_ image: ImageRecord) throws(EngineError) -> [String] {
-        try write { (db) throws(EngineError) -> [String] in
+    /// The digest of the blob the layer `diffID` came in, when the store keeps it.
+    func layerBlob(_ diffID: String) throws(EngineError) -> String? {
+        try read { (db) throws(EngineError) in
+            try db.query("SELECT compressed_digest FROM layers WHERE diff_id = ?", .text(diffID)).first?.first?.text
+        }
+    }
+
+    /// Appends an image event (a push, a save) that changes nothing stored.
+    func appendImageEvent(_ image: ImageRecord, action: EngineEvent.Action, name: String) throws(EngineError) {
+        try write { (db) throws(EngineError) in
+            try Self.appendEvent(db, kind: .image, action: action, id: image.id, name: name)
+        }
+    }
+
+    /// Records `digest` as the blob the layer `diffID` is kept in.
+    func setLayerBlob(_ diffID: String, _ digest: String) throws(EngineError) {
+        try write { (db) throws(EngineError) in
+            _ = try db.run(
+                "UPDATE layers SET compressed_digest = ? WHERE diff_id = ?", .text(digest), .text(diffID))
+        }
+    }
+
+    /// Deletes an image; returns the diff ids no other image uses any more (their layers can go), and the blobs
+    /// that go with them and with the image (its config and manifest).
+    func deleteImage(_ image: ImageRecord) throws(EngineError) -> (layers: [String], blobs: [String]) {
+        try write { (db) throws(EngineError) -> (layers: [String], blobs: [String]) in
             try db.run("DELETE FROM images WHERE id = ?", .text(image.id))
             try db.run("DELETE FROM image_names WHERE image_id = ?", .text(image.id))
             var used = Set<String>()
@@ -130,9 +155,17 @@ extension StateStore {
                 used.formUnion(try Self.decode(ImageRecord.self, row[0].text).layers)
             }
             let unused = Set(image.layers).subtracting(used)
-            for diffID in unused { try db.run("DELETE FROM layers WHERE diff_id = ?", .text(diffID)) }
+            var blobs = ["sha256:" + image.id] + (image.manifestDigest.map { [$0] } ?? [])
+            for diffID in unused {
+                if let blob = try db.query("SELECT compressed_digest FROM layers WHERE diff_id = ?", .text(diffID))
+                    .first?.first?.text
+                {
+                    blobs.append(blob)
+                }
+                try db.run("DELETE FROM layers WHERE diff_id = ?", .text(diffID))
+            }
             try Self.appendEvent(db, kind: .image, action: .remove, id: image.id, name: image.names.first ?? "")
-            return Array(unused)
+            return (Array(unused), blobs)
         }
     }
 }
