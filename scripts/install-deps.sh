@@ -9,8 +9,9 @@ APT_PACKAGES=(
     runc conmon busybox-static golang-github-containers-common
     # varlink peers and socket activation for tests
     python3-pip varlink-go golang-go golang-github-varlink-go-dev systemd
-    # image conversion for tests
-    skopeo umoci
+    # image conversion and registries: skopeo is also the engine's registry transport; a local registry for tests
+    # (docker-registry) with htpasswd (apache2-utils) for its password auth
+    skopeo umoci docker-registry apache2-utils
     # a real terminal for the interactive tests
     tmux
     # networks: netavark (bridge, firewall rules, published ports) and aardvark-dns (names), as Podman 4 uses them

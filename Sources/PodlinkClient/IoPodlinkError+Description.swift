@@ -43,6 +43,14 @@ extension IoPodlinkError {
             return "cannot publish \(hostIp):\(hostPort)/\(proto): the port is taken by \(holder)"
         case .logTooLarge(let limit):
             return "the log lines asked for hold more than \(limit) bytes: follow them, or ask for --tail or --since"
+        case .registryUnreachable(let registry, let reason):
+            return "cannot reach the registry \(registry): \(reason)"
+        case .registryUnauthorized(let registry, let reason):
+            return "the registry \(registry) refused access: \(reason)"
+        case .imageNotInRegistry(let reference, let tried):
+            return "\(reference): image not known to any registry (tried \(tried.joined(separator: ", ")))"
+        case .registryRefused(let registry, let reason):
+            return "the registry \(registry): \(reason)"
         }
     }
 

@@ -25,7 +25,8 @@ struct PodlinkCommand: AsyncParsableCommand {
             UnpauseCommand.self, WaitCommand.self, RmCommand.self, InspectCommand.self, LogsCommand.self,
             ExecCommand.self, MountCommand.self, UmountCommand.self, ExportCommand.self, ImportCommand.self,
             LoadCommand.self, ImagesCommand.self, RmiCommand.self, TagCommand.self, UntagCommand.self,
-            ArtifactCommand.self, ContainerCommand.self, NetworkCommand.self, PortCommand.self,
+            ArtifactCommand.self, ContainerCommand.self, NetworkCommand.self, PortCommand.self, PullCommand.self,
+            PushCommand.self, SaveCommand.self, LoginCommand.self, LogoutCommand.self,
         ])
 
     /// The connection options, also accepted before the subcommand (`podlink --url ADDRESS ps`).
