@@ -76,16 +76,7 @@ extension ImageStore {
             let manifestBytes = try Self.verifiedBlob(layout, descriptor.digest, "manifest")
             let manifest = try Self.decode(
                 OCIImageFormat.Manifest.self, manifestBytes, "manifest \(descriptor.digest)")
-            let configBytes = try Self.verifiedBlob(layout, manifest.config.digest, "config")
-            let config = try Self.decode(OCIImageFormat.ImageConfig.self, configBytes, "the image config")
-            guard config.rootfs.diff_ids.count == manifest.layers.count else {
-                throw .invalidArgument(
-                    "image", "manifest has \(manifest.layers.count) layers, config \(config.rootfs.diff_ids.count)")
-            }
-            for (layer, diffID) in zip(manifest.layers, config.rootfs.diff_ids) {
-                try ensureLayer(
-                    blob: try Self.blobPath(layer.digest), in: layout, diffID: diffID, compressedDigest: layer.digest)
-            }
+            let configBytes = try ensureLayers(of: manifest, in: layout)
             var names: [String] = []
             if let ref = descriptor.annotations?["org.opencontainers.image.ref.name"] {
                 names.append(
@@ -104,6 +95,22 @@ extension ImageStore {
             images.append(try store.image(image.id))
         }
         return images
+    }
+
+    /// Extracts the layers `manifest` names from the OCI layout `layout` (each verified against its digest and its
+    /// config's diff id) and returns the config's bytes, verified too.
+    func ensureLayers(of manifest: OCIImageFormat.Manifest, in layout: String) throws(EngineError) -> [UInt8] {
+        let configBytes = try Self.verifiedBlob(layout, manifest.config.digest, "config")
+        let config = try Self.decode(OCIImageFormat.ImageConfig.self, configBytes, "the image config")
+        guard config.rootfs.diff_ids.count == manifest.layers.count else {
+            throw .invalidArgument(
+                "image", "manifest has \(manifest.layers.count) layers, config \(config.rootfs.diff_ids.count)")
+        }
+        for (layer, diffID) in zip(manifest.layers, config.rootfs.diff_ids) {
+            try ensureLayer(
+                blob: try Self.blobPath(layer.digest), in: layout, diffID: diffID, compressedDigest: layer.digest)
+        }
+        return configBytes
     }
 
     /// Loads an `oci-archive` or a `docker-archive` (a tar, possibly compressed), or an OCI layout directory.

@@ -65,9 +65,22 @@ extension Engine {
         try await skopeo.copy(
             "oci:" + staging + "/layout:save", destination, registry: "", side: "dest", RegistryAccess().skopeo)
         if rename(archive, path) != 0 {
-            // Another file system: copied.
-            let bytes = try FileSystem.read(archive)
-            try FileSystem.write(path, bytes, mode: 0o600)
+            // Another file system: copied in chunks, beside the path first, then renamed into place.
+            let partial = path + ".partial-" + Identifier.random().prefix(8)
+            try await Offload.run { () throws(EngineError) in
+                try FileSystem.withOpenFile(archive, flags: O_RDONLY) { (input) throws(EngineError) in
+                    try FileSystem.withOpenFile(partial, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600) {
+                        (output) throws(EngineError) in
+                        try FileSystem.readChunks(input, size: 1 << 18, path: archive) { (chunk) throws(EngineError) in
+                            try FileSystem.writeAll(output, chunk, path: partial)
+                        }
+                    }
+                }
+            }
+            guard rename(partial, path) == 0 else {
+                unlink(partial)
+                throw .system("rename \(partial)", errno)
+            }
         }
         try store.appendImageEvent(image, action: .save, name: named ?? "")
     }

@@ -6,16 +6,7 @@ extension ImageStore {
     func storePulled(
         _ staging: String, manifest: OCIImageFormat.Manifest, manifestBytes: [UInt8], name: String
     ) throws(EngineError) -> ImageRecord {
-        let configBytes = try Self.verifiedBlob(staging, manifest.config.digest, "config")
-        let config = try Self.decode(OCIImageFormat.ImageConfig.self, configBytes, "the image config")
-        guard config.rootfs.diff_ids.count == manifest.layers.count else {
-            throw .invalidArgument(
-                "image", "manifest has \(manifest.layers.count) layers, config \(config.rootfs.diff_ids.count)")
-        }
-        for (layer, diffID) in zip(manifest.layers, config.rootfs.diff_ids) {
-            try ensureLayer(
-                blob: try Self.blobPath(layer.digest), in: staging, diffID: diffID, compressedDigest: layer.digest)
-        }
+        let configBytes = try ensureLayers(of: manifest, in: staging)
         let image = try record(
             configBytes: configBytes, names: [try Self.normalizedName(name)],
             manifestDigest: SHA256Digest.digest(of: manifestBytes))
