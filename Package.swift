@@ -82,10 +82,12 @@ let package = Package(
         .target(name: "CSpawn"),
         .systemLibrary(name: "CSQLite"),
         .systemLibrary(name: "CArchive"),
+        // Tar streams for copies into and out of containers, shared by the engine's helper and the CLI.
+        .target(name: "PodlinkArchive", dependencies: ["CArchive"], swiftSettings: swiftSettings),
         .target(
             name: "Engine",
             dependencies: [
-                "CSpawn", "CSQLite", "CArchive", "PodlinkShared",
+                "CSpawn", "CSQLite", "CArchive", "PodlinkShared", "PodlinkArchive",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -108,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "podlinkd",
             dependencies: [
-                "PodlinkService", "Engine", "Varlink", "VarlinkNIO", "VarlinkSystemd", "PodlinkAPI",
+                "PodlinkService", "Engine", "Varlink", "VarlinkNIO", "VarlinkSystemd", "PodlinkAPI", "PodlinkArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "podlink",
             dependencies: [
-                "PodlinkClient", "PodlinkAPI", "PodlinkShared", "Varlink", "VarlinkNIO",
+                "PodlinkClient", "PodlinkAPI", "PodlinkShared", "PodlinkArchive", "Varlink", "VarlinkNIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

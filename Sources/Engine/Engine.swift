@@ -13,6 +13,8 @@ public final class Engine: Sendable {
     public let options: EngineOptions
     let store: StateStore
     let images: ImageStore
+    /// Bytes callers sent for later calls.
+    let uploads: UploadStore
     let locks: ContainerLocks
     let exits: ExitWatcher
     /// The OCI runtime and monitor under every container (runc + conmon unless a test gives another).
@@ -57,6 +59,7 @@ public final class Engine: Sendable {
         store = try StateStore(path: options.storageRoot + "/state.db")
         try store.bind(runRoot: options.runRoot)
         images = try ImageStore(root: options.storageRoot, store: store)
+        uploads = try UploadStore(directory: options.storageRoot + "/uploads")
         locks = ContainerLocks(directory: options.runRoot + "/locks")
         exits = try ExitWatcher(directory: options.runRoot + "/exits")
         // Held from now on: exits that happen before the monitor starts are found by the reconciliation below.

@@ -12,6 +12,7 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
             case runtimeError, invalidArgument, imageInUse, noSuchExecSession, execSessionInvalidState, internalError
             case noSuchNetwork, networkInUse, subnetOverlap, addressUnavailable, portInUse, logTooLarge
             case registryUnreachable, registryUnauthorized, notInRegistry, registryRefused
+            case noSuchUpload, noSuchPath, unsafeArchive
         }
 
         private let wrapped: Wrapped
@@ -67,6 +68,13 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The registry ``EngineError/subject`` answered, but what it sent or said cannot be used (a blob whose
         /// digest does not match, a blocked registry, a refused upload), for ``EngineError/reason``.
         public static let registryRefused = Code(.registryRefused)
+        /// No finished upload has the id ``EngineError/subject`` (never made, cut off, expired or used already).
+        public static let noSuchUpload = Code(.noSuchUpload)
+        /// The path ``EngineError/subject`` does not exist in the container ``EngineError/names``' first.
+        public static let noSuchPath = Code(.noSuchPath)
+        /// An archive's entry ``EngineError/subject`` would land outside its destination (an absolute path, a `..`,
+        /// a link out of it), for ``EngineError/reason``; nothing of the archive was written.
+        public static let unsafeArchive = Code(.unsafeArchive)
         /// The code's name, as in `noSuchContainer`.
         public var description: String { wrapped.rawValue }
     }
@@ -271,6 +279,28 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func registryRefused(_ registry: String, _ reason: String) -> EngineError {
         var error = EngineError(
             code: .registryRefused, message: "the registry \(registry): \(reason)", subject: registry)
+        error.reason = reason
+        return error
+    }
+
+    /// No finished upload has the id `id`.
+    public static func noSuchUpload(_ id: String) -> EngineError {
+        EngineError(
+            code: .noSuchUpload, message: "no finished upload has the id \(id) (cut off, expired or used)",
+            subject: id)
+    }
+
+    /// The path `path` does not exist in the container `container`.
+    public static func noSuchPath(_ path: String, container: String) -> EngineError {
+        EngineError(
+            code: .noSuchPath, message: "no \(path) in container \(container)", subject: path, names: [container])
+    }
+
+    /// The archive's entry `entry` would land outside its destination.
+    public static func unsafeArchive(_ entry: String, _ reason: String) -> EngineError {
+        var error = EngineError(
+            code: .unsafeArchive, message: "archive entry \(entry) refused: \(reason); nothing was written",
+            subject: entry)
         error.reason = reason
         return error
     }

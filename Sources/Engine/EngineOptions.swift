@@ -49,6 +49,9 @@ public struct EngineOptions: Sendable {
     public var handlesExits: Bool
     /// How the engine reaches registries: skopeo, registries.conf, certificates and credentials.
     public var registries = RegistryOptions()
+    /// The command (argv, the task's arguments appended) of the process that packs and unpacks copies inside a
+    /// container's root (podlinkd's `--archive-helper`); copies are refused without it.
+    public var archiveHelper: [String]?
 
     /// Creates options; defaults are the system paths.
     public init(

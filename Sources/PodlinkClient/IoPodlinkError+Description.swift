@@ -51,6 +51,12 @@ extension IoPodlinkError {
             return "\(reference): image not known to any registry (tried \(tried.joined(separator: ", ")))"
         case .registryRefused(let registry, let reason):
             return "the registry \(registry): \(reason)"
+        case .uploadNotFound(let upload):
+            return "no finished upload \(upload) (cut off, used already or expired)"
+        case .pathNotFound(let container, let path):
+            return "\(container): \(path): no such file or directory"
+        case .unsafeArchive(let entry, let reason):
+            return "archive entry \(entry) refused: \(reason)"
         }
     }
 

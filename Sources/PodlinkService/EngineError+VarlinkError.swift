@@ -44,6 +44,9 @@ extension EngineError: VarlinkErrorConvertible {
         case .registryUnauthorized: return .registryUnauthorized(registry: subject, reason: reason ?? message)
         case .notInRegistry: return .imageNotInRegistry(reference: subject, tried: names)
         case .registryRefused: return .registryRefused(registry: subject, reason: reason ?? message)
+        case .noSuchUpload: return .uploadNotFound(upload: subject)
+        case .noSuchPath: return .pathNotFound(container: names.first ?? "", path: subject)
+        case .unsafeArchive: return .unsafeArchive(entry: subject, reason: reason ?? message)
         default: return .internalError(reason: message)
         }
     }

@@ -133,8 +133,19 @@ extension EngineService {
     public func exportContainer(
         _ parameters: IoPodlink.ExportContainer.Parameters, context: VarlinkCallContext<IoPodlink.ExportContainer.Reply>
     ) async throws -> IoPodlink.ExportContainer.Reply {
-        try await engine.exportContainer(parameters.name, toPath: parameters.path)
-        return .init(tarfile: parameters.path)
+        if let path = parameters.path {
+            try await engine.exportContainer(parameters.name, toPath: path)
+            return .init(tarfile: path)
+        }
+        try context.requireUpgrade()
+        _ = try await engine.inspectContainer(parameters.name)
+        let engine = self.engine
+        context.onUpgrade { connection in
+            try await ByteTransfer.send(over: connection) { (sink) throws(EngineError) in
+                try await engine.exportContainer(parameters.name, streamingTo: sink)
+            }
+        }
+        return .init()
     }
 
     /// Serves `io.podlink.ContainerArtifacts`, as documented in `interfaces/io.podlink.varlink`.

@@ -35,7 +35,13 @@ extension EngineService {
         _ parameters: IoPodlink.ImportImage.Parameters, context: VarlinkCallContext<IoPodlink.ImportImage.Reply>
     ) async throws -> IoPodlink.ImportImage.Reply {
         let config = ImageRunConfig(cmd: parameters.command, env: parameters.env, workingDir: parameters.workdir)
-        let image = try await engine.importImage(from: parameters.source, name: parameters.reference, config: config)
+        let image: ImageRecord
+        switch try ByteTransfer.oneOf(path: parameters.source, "source", upload: parameters.upload) {
+        case .path(let path):
+            image = try await engine.importImage(from: path, name: parameters.reference, config: config)
+        case .upload(let id):
+            image = try await engine.importImage(upload: id, name: parameters.reference, config: config)
+        }
         return .init(image: image.id)
     }
 
@@ -45,7 +51,11 @@ extension EngineService {
     )
         async throws -> IoPodlink.LoadImage.Reply
     {
-        let images = try await engine.loadImage(from: parameters.inputFile, name: parameters.name)
+        let images: [ImageRecord]
+        switch try ByteTransfer.oneOf(path: parameters.inputFile, "input_file", upload: parameters.upload) {
+        case .path(let path): images = try await engine.loadImage(from: path, name: parameters.name)
+        case .upload(let id): images = try await engine.loadImage(upload: id, name: parameters.name)
+        }
         return .init(images: images.map(\.id))
     }
 

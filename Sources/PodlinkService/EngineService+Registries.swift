@@ -31,7 +31,18 @@ extension EngineService {
         _ parameters: IoPodlink.SaveImage.Parameters, context: VarlinkCallContext<IoPodlink.SaveImage.Reply>
     ) async throws -> IoPodlink.SaveImage.Reply {
         let format: ImageArchiveFormat = parameters.format == .ociArchive ? .ociArchive : .dockerArchive
-        try await engine.saveImage(parameters.name, format: format, to: parameters.outputFile)
+        if let path = parameters.outputFile {
+            try await engine.saveImage(parameters.name, format: format, to: path)
+            return .init()
+        }
+        try context.requireUpgrade()
+        _ = try await engine.inspectImage(parameters.name)
+        let engine = self.engine
+        context.onUpgrade { connection in
+            try await ByteTransfer.send(over: connection) { (sink) throws(EngineError) in
+                try await engine.saveImage(parameters.name, format: format, streamingTo: sink)
+            }
+        }
         return .init()
     }
 

@@ -7,7 +7,7 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Make an image of one layer from a root filesystem tarball.",
-        discussion: "The tarball is read by the service on its host; a relative path is made absolute here first.")
+        discussion: "The tarball is read here (- for standard input) and sent over the connection.")
 
     @OptionGroup var global: GlobalOptions
     @Option(
@@ -39,11 +39,11 @@ struct ImportCommand: AsyncParsableCommand {
                 throw CLIError("unsupported --change \"\(instruction)\": podlink supports CMD, ENV and WORKDIR")
             }
         }
-        let path = Paths.absolute(tarball)
-        let id = try await global.withClient { client in
-            try await Progress.run("Importing \(path)", done: { "Imported \($0)" }) {
+        let id: String = try await Progress.run("Importing \(tarball)", done: { (id: String) in "Imported \(id)" }) {
+            let upload = try await Transfers.upload(global, path: tarball)
+            return try await global.withClient { client in
                 try await client.importImage(
-                    source: path, reference: reference, command: command, env: env.isEmpty ? nil : env,
+                    upload: upload, reference: reference, command: command, env: env.isEmpty ? nil : env,
                     workdir: workdir
                 ).image
             }

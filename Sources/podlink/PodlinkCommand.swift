@@ -26,7 +26,7 @@ struct PodlinkCommand: AsyncParsableCommand {
             ExecCommand.self, MountCommand.self, UmountCommand.self, ExportCommand.self, ImportCommand.self,
             LoadCommand.self, ImagesCommand.self, RmiCommand.self, TagCommand.self, UntagCommand.self,
             ArtifactCommand.self, ContainerCommand.self, NetworkCommand.self, PortCommand.self, PullCommand.self,
-            PushCommand.self, SaveCommand.self, LoginCommand.self, LogoutCommand.self,
+            PushCommand.self, SaveCommand.self, LoginCommand.self, LogoutCommand.self, CpCommand.self,
         ])
 
     /// The connection options, also accepted before the subcommand (`podlink --url ADDRESS ps`).

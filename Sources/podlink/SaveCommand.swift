@@ -1,16 +1,18 @@
 import ArgumentParser
 import PodlinkAPI
+import Varlink
 
 /// `podlink save`
 struct SaveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "save",
         abstract: "Save an image to an archive.",
-        discussion: "The service writes the file on its host; a relative path is made absolute here first.")
+        discussion: "The archive comes over the connection and is written here.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("The archive to write (a new file).", valueName: "file"))
-    var output: String
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("The archive to write (default: standard output).", valueName: "file"))
+    var output: String?
     @Option(help: ArgumentHelp("oci-archive or docker-archive (the default).", valueName: "format"))
     var format = "docker-archive"
     @Argument(help: "The image, by name or id.") var image: String
@@ -22,9 +24,8 @@ struct SaveCommand: AsyncParsableCommand {
         case "docker-archive": kind = .dockerArchive
         default: throw ValidationError("--format must be oci-archive or docker-archive")
         }
-        let path = Paths.absolute(output)
-        try await global.withClient { client in
-            _ = try await client.saveImage(name: image, format: kind, outputFile: path)
+        try await Transfers.download(global, to: output) { client in
+            try await client.saveImage(name: image, format: kind, .upgrade).1
         }
     }
 }

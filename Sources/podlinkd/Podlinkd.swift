@@ -81,6 +81,13 @@ struct Podlinkd: AsyncParsableCommand {
     @Option(help: .hidden)
     var containerExited: String?
 
+    /// The archive helper's mode first (no engine, no options), then the service's.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == ArchiveHelper.option { ArchiveHelper.run(Array(arguments.dropFirst())) }
+        await main(nil)
+    }
+
     /// The configuration file's settings. It names programs run as root, so it must be root's and writable by
     /// no one else; a file that is not is refused.
     func settings() throws -> [String: String] {
@@ -130,6 +137,7 @@ struct Podlinkd: AsyncParsableCommand {
             exitCommand: ExitCleanup.command(
                 storageRoot: storageRoot, runRoot: runRoot, runtime: runtime, conmon: conmon, address: address,
                 config: config, extra: networkArguments))
+        options.archiveHelper = ArchiveHelper.command()
         if let pool {
             guard let subnet = IPv4Subnet(pool), subnet.prefixLength <= 24 else {
                 throw ValidationError("--network-pool must be an IPv4 subnet of /24 or larger, such as 10.90.0.0/16")

@@ -62,6 +62,8 @@ final class PodlinkdFixture: @unchecked Sendable {
     /// never share a subnet or a bridge.
     let networkPool: String
     let bridgePrefix: String
+    /// The arguments it was made with besides the storage's (a bridged podlinkd on its storage needs them too).
+    let arguments: [String]
 
     /// How many services this test process started: each takes the next pool and prefix.
     static let started = Atomic<Int>(0)
@@ -73,6 +75,7 @@ final class PodlinkdFixture: @unchecked Sendable {
         directory = Self.root + "/podlink-e2e-\(UUID().uuidString.prefix(12))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = directory + "/io.podlink"
+        self.arguments = arguments
         try await start(arguments: arguments, socketMode: socketMode)
     }
 

@@ -25,10 +25,19 @@ struct RegistryTests {
         let process: ChildProcess
         var address: String { "127.0.0.1:\(port)" }
 
-        init() async throws {
+        /// Starts the registry; `configure`, given its directory first, may write files there and returns YAML
+        /// appended to the configuration: top-level keys (`auth:`), or keys of `http:` indented by two spaces (`tls:`).
+        init(configure: (_ directory: String) async throws -> String = { _ in "" }) async throws {
             directory = PodlinkdFixture.root + "/podlink-e2e-registry-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             port = Self.freePort()
+            let extra: String
+            do {
+                extra = try await configure(directory)
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw error
+            }
             let config = """
                 version: 0.1
                 log:
@@ -38,13 +47,18 @@ struct RegistryTests {
                     rootdirectory: \(directory)/data
                 http:
                   addr: 127.0.0.1:\(port)
+                \(extra)
                 """
             try config.write(toFile: directory + "/config.yml", atomically: true, encoding: .utf8)
             process = try ChildProcess(
                 "/usr/bin/docker-registry", arguments: ["serve", directory + "/config.yml"],
                 output: directory + "/log")
             for _ in 0..<200 where !Self.listening(port) { try await Task.sleep(for: .milliseconds(25)) }
-            guard Self.listening(port) else { throw PodlinkdFixture.Failure(description: "the registry did not start") }
+            guard Self.listening(port) else {
+                let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+                await stop()
+                throw PodlinkdFixture.Failure(description: "the registry did not start: \(log)")
+            }
         }
 
         func stop() async {
@@ -89,17 +103,20 @@ struct RegistryTests {
             [PodlinkdFixture.products + "/podlink", "--url", "unix:\(fixture.socket)"] + arguments, timeout: 120)
     }
 
-    /// A service whose registries.conf searches the registry for unqualified names and allows it plain HTTP.
-    static func service(_ registry: Registry) async throws -> PodlinkdFixture {
+    /// A service whose registries.conf searches the registry for unqualified names and allows it plain HTTP (unless
+    /// not `insecure`), started with `arguments` besides.
+    static func service(
+        _ registry: Registry, insecure: Bool = true, arguments: [String] = []
+    ) async throws -> PodlinkdFixture {
         let conf = registry.directory + "/registries.conf"
         try """
         unqualified-search-registries = ["\(registry.address)"]
 
         [[registry]]
         location = "\(registry.address)"
-        insecure = true
+        insecure = \(insecure)
         """.write(toFile: conf, atomically: true, encoding: .utf8)
-        return try await PodlinkdFixture(arguments: ["--registries-conf", conf])
+        return try await PodlinkdFixture(arguments: ["--registries-conf", conf] + arguments)
     }
 
     @Test func pushRemovePullBackByTagAndDigestAndRun() async throws {
@@ -141,6 +158,13 @@ struct RegistryTests {
 
                 let run = await Self.podlink(fixture, "run", "--rm", name, "echo", "pulled")
                 #expect(run.status == 0 && run.output == "pulled\n", "\(run)")
+
+                // A client with only the bridge (as over ssh) pulls and runs too.
+                _ = try await client.removeImage(name: image.id, force: true)
+                let bridgedPull = await TransferTests.bridged(fixture, ["pull", "-q", "tests/busybox:1"])
+                #expect(bridgedPull.status == 0 && bridgedPull.output.contains(id), "\(bridgedPull)")
+                let bridgedRun = await TransferTests.bridged(fixture, ["run", "--rm", name, "echo", "bridged"])
+                #expect(bridgedRun.status == 0 && bridgedRun.output == "bridged\n", "\(bridgedRun)")
 
                 // Saved and loaded: the same image id.
                 for format in ["oci-archive", "docker-archive"] {

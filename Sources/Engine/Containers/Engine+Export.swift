@@ -4,20 +4,8 @@ internal import Glibc
 extension Engine {
     /// Streams a tar of the container's root filesystem to `fd` (which stays open).
     public func exportContainer(_ reference: String, to fd: Int32) async throws(EngineError) {
-        try await locked(reference) { (record) throws(EngineError) in
-            try await mountLocked(&record)
-            let root = record.state.mountPoint
-            let result: Result<Void, EngineError> = await {
-                do throws(EngineError) {
-                    try await Offload.run { () throws(EngineError) in try LayerArchive.export(root, to: fd) }
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            }()
-            try unmountLocked(&record)
-            try store.saveState(record.config, record.state)
-            try result.get()
+        try await withMountedRoot(reference) { (root) throws(EngineError) in
+            try await Offload.run { () throws(EngineError) in try LayerArchive.export(root, to: fd) }
         }
     }
 
@@ -28,5 +16,34 @@ extension Engine {
         guard fd >= 0 else { throw .system("open \(path)", errno) }
         defer { close(fd) }
         try await exportContainer(reference, to: fd)
+    }
+
+    /// Hands a tar of the container's root filesystem to `sink` as it is written.
+    public func exportContainer(_ reference: String, streamingTo sink: @escaping ByteSink) async throws(EngineError) {
+        try await BytePump.stream(to: sink) { (fd) throws(EngineError) in
+            try await self.exportContainer(reference, to: fd)
+        }
+    }
+
+    /// Runs `body` with the container's root filesystem mounted (one more reference while it runs), under the
+    /// container's lock.
+    func withMountedRoot(
+        _ reference: String, _ body: @escaping @Sendable (String) async throws(EngineError) -> Void
+    ) async throws(EngineError) {
+        try await locked(reference) { (record) throws(EngineError) in
+            try await mountLocked(&record)
+            let root = record.state.mountPoint
+            let result: Result<Void, EngineError> = await {
+                do throws(EngineError) {
+                    try await body(root)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }()
+            try unmountLocked(&record)
+            try store.saveState(record.config, record.state)
+            try result.get()
+        }
     }
 }

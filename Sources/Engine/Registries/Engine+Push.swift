@@ -45,26 +45,8 @@ extension Engine {
     public func saveImage(_ name: String, format: ImageArchiveFormat, to path: String) async throws(EngineError) {
         let path = try Checked.absolutePath(path, argument: "output")
         guard !FileSystem.exists(path) else { throw .invalidArgument("output", "\(path) exists already") }
-        let image = try store.image(name)
-        // Named in the archive as asked, when that is one of its names.
-        let asked = try? ImageStore.normalizedName(name)
-        let named = image.names.first(where: { $0 == asked }) ?? image.names.first
-        let images = self.images
-        let staging = try images.temporaryDirectory()
-        defer { try? FileSystem.removeTree(staging) }
-        _ = try await Offload.run { () throws(EngineError) in
-            try images.writeLayout(image, at: staging + "/layout", tag: "save")
-        }
-        // Written under the store, then moved: the path holds a whole archive or nothing.
-        let archive = staging + "/archive.tar"
-        let destination: String
-        switch format {
-        case .ociArchive: destination = "oci-archive:" + archive + (named.map { ":" + $0 } ?? "")
-        case .dockerArchive: destination = "docker-archive:" + archive + (named.map { ":" + $0 } ?? "")
-        }
-        try await skopeo.copy(
-            "oci:" + staging + "/layout:save", destination, registry: "", side: "dest", RegistryAccess().skopeo)
-        if rename(archive, path) != 0 {
+        try await withSavedArchive(name, format: format) { (archive) throws(EngineError) in
+            guard rename(archive, path) != 0 else { return }
             // Another file system: copied in chunks, beside the path first, then renamed into place.
             let partial = path + ".partial-" + Identifier.random().prefix(8)
             try await Offload.run { () throws(EngineError) in
@@ -82,6 +64,46 @@ extension Engine {
                 throw .system("rename \(partial)", errno)
             }
         }
+    }
+
+    /// Saves the image `name` as an archive of `format` and hands its bytes to `sink` as they are read.
+    public func saveImage(
+        _ name: String, format: ImageArchiveFormat, streamingTo sink: @escaping ByteSink
+    )
+        async throws(EngineError)
+    {
+        try await withSavedArchive(name, format: format) { (archive) throws(EngineError) in
+            let fd = open(archive, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .system("open \(archive)", errno) }
+            defer { close(fd) }
+            try await BytePump.drain(fd, to: sink)
+        }
+    }
+
+    /// Writes the image `name` as an archive of `format` in a directory of the store's own, runs `body` with its
+    /// path, then removes what is left of it.
+    private func withSavedArchive(
+        _ name: String, format: ImageArchiveFormat, _ body: (String) async throws(EngineError) -> Void
+    ) async throws(EngineError) {
+        let image = try store.image(name)
+        // Named in the archive as asked, when that is one of its names.
+        let asked = try? ImageStore.normalizedName(name)
+        let named = image.names.first(where: { $0 == asked }) ?? image.names.first
+        let images = self.images
+        let staging = try images.temporaryDirectory()
+        defer { try? FileSystem.removeTree(staging) }
+        _ = try await Offload.run { () throws(EngineError) in
+            try images.writeLayout(image, at: staging + "/layout", tag: "save")
+        }
+        let archive = staging + "/archive.tar"
+        let destination: String
+        switch format {
+        case .ociArchive: destination = "oci-archive:" + archive + (named.map { ":" + $0 } ?? "")
+        case .dockerArchive: destination = "docker-archive:" + archive + (named.map { ":" + $0 } ?? "")
+        }
+        try await skopeo.copy(
+            "oci:" + staging + "/layout:save", destination, registry: "", side: "dest", RegistryAccess().skopeo)
+        try await body(archive)
         try store.appendImageEvent(image, action: .save, name: named ?? "")
     }
 

@@ -23,12 +23,18 @@ struct Skopeo: Sendable {
         var credentials: Credentials?
     }
 
-    /// The arguments common to every call on the source (`src`) or destination (`dest`) side.
-    private func accessArguments(_ side: String?, _ access: Access, authFile: String?) -> [String] {
+    /// The arguments common to every call on the source (`src`) or destination (`dest`) side of `registry`.
+    /// skopeo's certificate directory holds one registry's files; the configured one holds a directory per
+    /// registry (`HOST[:PORT]/ca.crt`, as containers' certs.d), so the registry's own is passed.
+    private func accessArguments(
+        _ side: String?, _ access: Access, authFile: String?, registry: String
+    ) -> [String] {
         let prefix = side.map { $0 + "-" } ?? ""
         var arguments: [String] = []
         if let authFile = authFile ?? options.authFile { arguments += ["--\(prefix)authfile", authFile] }
-        if let directory = options.certificatesDirectory { arguments += ["--\(prefix)cert-dir", directory] }
+        if let directory = options.certificatesDirectory, !registry.isEmpty {
+            arguments += ["--\(prefix)cert-dir", directory + "/" + registry]
+        }
         if let verify = access.tlsVerify { arguments.append("--\(prefix)tls-verify=\(verify)") }
         return arguments
     }
@@ -62,7 +68,7 @@ struct Skopeo: Sendable {
         let registry = reference.domain ?? ""
         return try await withAuthFile(access, registry: registry) { (authFile) throws(EngineError) in
             let output = try await run(
-                ["inspect", "--raw", "--no-tags"] + accessArguments(nil, access, authFile: authFile)
+                ["inspect", "--raw", "--no-tags"] + accessArguments(nil, access, authFile: authFile, registry: registry)
                     + ["docker://" + reference.transportReference])
             guard output.status == 0 else { throw Self.failure(output.stderrText, registry: registry) }
             return output.stdout
@@ -76,7 +82,9 @@ struct Skopeo: Sendable {
     ) async throws(EngineError) {
         try await withAuthFile(access, registry: registry) { (authFile) throws(EngineError) in
             let output = try await run(
-                ["copy", "--quiet"] + extra + accessArguments(side, access, authFile: authFile) + [source, destination])
+                ["copy", "--quiet"] + extra + accessArguments(side, access, authFile: authFile, registry: registry) + [
+                    source, destination,
+                ])
             guard output.status == 0 else { throw Self.failure(output.stderrText, registry: registry) }
         }
     }
@@ -84,7 +92,7 @@ struct Skopeo: Sendable {
     /// Checks the credentials against `registry` and stores them in the auth file.
     func login(_ registry: String, _ credentials: Credentials, tlsVerify: Bool?) async throws(EngineError) {
         var arguments = ["login", "--username", credentials.username, "--password-stdin"]
-        arguments += accessArguments(nil, Access(tlsVerify: tlsVerify), authFile: nil)
+        arguments += accessArguments(nil, Access(tlsVerify: tlsVerify), authFile: nil, registry: registry)
         let output = try await run(arguments + [registry], stdin: Array(credentials.password.utf8))
         guard output.status == 0 else { throw Self.failure(output.stderrText, registry: registry) }
     }
@@ -123,13 +131,15 @@ struct Skopeo: Sendable {
             reason = reason.split(separator: "\\\"", omittingEmptySubsequences: false).joined(separator: "\"")
         }
         let lower = reason.lowercased()
+        // Status codes as words of their own: ports and digests hold the same digits.
+        let words = Set(lower.split(whereSeparator: { !$0.isLetter && !$0.isNumber }))
         if lower.contains("manifest unknown") || lower.contains("name unknown") || lower.contains("not found")
-            || lower.contains("404")
+            || words.contains("404")
         {
             return EngineError(code: .notInRegistry, message: reason, subject: registry)
         }
         if lower.contains("unauthorized") || lower.contains("authentication required")
-            || lower.contains("invalid username/password") || lower.contains("denied") || lower.contains("401")
+            || lower.contains("invalid username/password") || lower.contains("denied") || words.contains("401")
         {
             return .registryUnauthorized(registry, reason)
         }
