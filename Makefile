@@ -34,7 +34,7 @@ format:
 clean:
 	rm -rf .build
 
-.PHONY: bench bench-rpc bench-exit bench-exec bench-checkpoint bench-engine bench-network
+.PHONY: bench bench-rpc bench-exit bench-exec bench-checkpoint bench-engine bench-network bench-transfer
 bench: deps
 	./Benchmarks/engine.sh
 
@@ -52,6 +52,9 @@ bench-checkpoint: deps
 
 bench-network: deps
 	./Benchmarks/network.sh
+
+bench-transfer: deps
+	./Benchmarks/transfer.sh
 
 bench-engine: deps
 	PODLINK_BENCH=1 PODLINK_TEST_TMP=/dev/shm swift test -c release --filter HotPathBenchmarkTests

@@ -111,15 +111,7 @@ extension CopyArchive {
                 archive_entry_set_hardlink(entry, target.joined(separator: "/"))
             }
             try check(writer, archive_write_header(writer, entry), "unpack \(name)")
-            if archive_entry_size(entry) > 0 {
-                while true {
-                    let n = archive_read_data(reader, buffer.baseAddress, buffer.count)
-                    if n < 0 { try check(reader, Int32(n), "read \(name)") }
-                    if n <= 0 { break }
-                    let w = archive_write_data(writer, buffer.baseAddress, n)
-                    if w < 0 { try check(writer, Int32(w), "write \(name)") }
-                }
-            }
+            if archive_entry_size(entry) > 0 { try copyData(reader, writer, buffer, name) }
             try check(writer, archive_write_finish_entry(writer), "finish \(name)")
         }
         try check(writer, archive_write_close(writer), "close")

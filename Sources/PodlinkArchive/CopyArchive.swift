@@ -14,6 +14,17 @@ public enum CopyArchive {
         }
     }
 
+    /// ``ArchiveData/copy(from:to:through:)`` for the entry `name`, its failure in words.
+    static func copyData(
+        _ reader: OpaquePointer, _ writer: OpaquePointer, _ buffer: UnsafeMutableRawBufferPointer, _ name: String
+    ) throws(CopyArchiveError) {
+        do throws(ArchiveData.Failure) {
+            try ArchiveData.copy(from: reader, to: writer, through: buffer)
+        } catch {
+            throw .failed("\(error.reading ? "read" : "write") \(name): \(error.message)")
+        }
+    }
+
     /// Writes a tar (pax) of the file or tree at `path` to `fd` (which stays open): entries named `name` and below
     /// it, or, with an empty `name`, the directory's contents at the top. Links are archived as links.
     public static func pack(_ path: String, as name: String, to fd: Int32) throws(CopyArchiveError) {
@@ -54,13 +65,7 @@ public enum CopyArchive {
             guard archive_entry_size(entry) > 0,
                 (archive_entry_filetype(entry) & UInt32(Glibc.S_IFMT)) == UInt32(Glibc.S_IFREG)
             else { continue }
-            while true {
-                let n = archive_read_data(disk, buffer.baseAddress, buffer.count)
-                if n < 0 { try check(disk, Int32(n), "read \(stored)") }
-                if n <= 0 { break }
-                let w = archive_write_data(writer, buffer.baseAddress, n)
-                if w < 0 { try check(writer, Int32(w), "write \(stored)") }
-            }
+            try copyData(disk, writer, buffer, stored)
         }
         try check(writer, archive_write_close(writer), "close tar")
     }

@@ -212,4 +212,40 @@ struct RegistryTests {
             }
         }
     }
+
+    @Test func aBlobWhoseDigestDoesNotMatchIsRefusedAndNothingStored() async throws {
+        let registry = try await Registry()
+        try await withTearDown(registry, tearDown: { await $0.stop() }) { registry in
+            let fixture = try await Self.service(registry)
+            try await withTearDown(fixture, tearDown: { await $0.tearDown() }) { fixture in
+                let (client, connection) = try await fixture.clientWithImage()
+                defer { Task { await connection.close() } }
+                let name = "\(registry.address)/tests/tampered:1"
+                try await client.tagImage(name: "test:latest", tagged: name)
+                #expect(await Self.podlink(fixture, "push", "-q", name).status == 0)
+                _ = try await client.removeImage(name: "test:latest", force: true)
+                // The registry's copy of the layer blob (its largest), its bytes changed in place (same size).
+                let blobs = registry.directory + "/data/docker/registry/v2/blobs/sha256"
+                let files = FileManager.default.subpaths(atPath: blobs)?.filter { $0.hasSuffix("/data") } ?? []
+                func size(_ file: String) -> Int {
+                    ((try? FileManager.default.attributesOfItem(atPath: blobs + "/" + file))?[.size] as? Int) ?? 0
+                }
+                let data = blobs + "/" + (try #require(files.max { size($0) < size($1) }, "no blobs in \(blobs)"))
+                var bytes = try #require(FileManager.default.contents(atPath: data))
+                bytes[bytes.count / 2] ^= 0xff
+                try bytes.write(to: URL(fileURLWithPath: data))
+                await #expect {
+                    _ = try await client.pullImage(reference: name)
+                } throws: { error in
+                    guard case .registryRefused(let refusing, let reason) = error as? IoPodlinkError else {
+                        return false
+                    }
+                    return refusing == registry.address && reason.lowercased().contains("digest")
+                }
+                #expect(try await client.listImages().images.isEmpty)
+                let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory + "/storage/tmp")
+                #expect(leftovers.isEmpty, "\(leftovers)")
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 internal import CArchive
 internal import CSpawn
 internal import Glibc
+internal import PodlinkArchive
 
 /// Tar archives through libarchive: digests of uncompressed streams, layer extraction with OCI whiteouts, export.
 enum LayerArchive {
@@ -164,12 +165,10 @@ enum LayerArchive {
             }
             try check(writer, archive_write_header(writer, entry), "extract \(name)")
             if archive_entry_size(entry) > 0 {
-                while true {
-                    let n = archive_read_data(reader, buffer.baseAddress, buffer.count)
-                    if n < 0 { try check(reader, Int32(n), "read \(name)") }
-                    if n <= 0 { break }
-                    let w = archive_write_data(writer, buffer.baseAddress, n)
-                    if w < 0 { try check(writer, Int32(w), "write \(name)") }
+                do throws(ArchiveData.Failure) {
+                    try ArchiveData.copy(from: reader, to: writer, through: buffer)
+                } catch {
+                    throw .internalError("\(error.reading ? "read" : "write") \(name): \(error.message)")
                 }
             }
             try check(writer, archive_write_finish_entry(writer), "finish \(name)")
