@@ -119,62 +119,71 @@ struct RegistryTests {
         return try await PodlinkdFixture(arguments: ["--registries-conf", conf] + arguments)
     }
 
-    @Test func pushRemovePullBackByTagAndDigestAndRun() async throws {
+    /// Runs `body` with a registry, a service that reaches it (``service(_:insecure:arguments:)``) and a client
+    /// with the test image loaded; tears them down afterwards.
+    static func withRegistryService(
+        _ body: (Registry, PodlinkdFixture, IoPodlinkClient) async throws -> Void
+    ) async throws {
         let registry = try await Registry()
         try await withTearDown(registry, tearDown: { await $0.stop() }) { registry in
             let fixture = try await Self.service(registry)
             try await withTearDown(fixture, tearDown: { await $0.tearDown() }) { fixture in
                 let (client, connection) = try await fixture.clientWithImage()
                 defer { Task { await connection.close() } }
-                let name = "\(registry.address)/tests/busybox:1"
-                try await client.tagImage(name: "test:latest", tagged: name)
-                let id = try await client.inspectImage(name: name).image.id
-                let pushed = await Self.podlink(fixture, "push", "-q", name)
-                #expect(pushed.status == 0, "\(pushed)")
-                let digest = pushed.output.trimmingCharacters(in: .whitespacesAndNewlines)
-                #expect(digest.hasPrefix("sha256:"), "\(pushed)")
-                _ = try await client.removeImage(name: "test:latest", force: true)
-                #expect(try await client.listImages().images.isEmpty)
+                try await body(registry, fixture, client)
+            }
+        }
+    }
 
-                // Back through the unqualified name, with progress replies on the way.
-                var progressReplies = 0
-                var pulledID: String?
-                for try await reply in client.pullImage(reference: "tests/busybox:1", .more) {
-                    if reply.progress != nil { progressReplies += 1 }
-                    if let image = reply.image { pulledID = image }
-                }
-                #expect(progressReplies > 0)
-                #expect(pulledID == id, "the same config, so the same id")
-                let image = try await client.inspectImage(name: name).image
-                #expect(image.digest == digest, "the manifest pushed is the manifest pulled")
+    @Test func pushRemovePullBackByTagAndDigestAndRun() async throws {
+        try await Self.withRegistryService { registry, fixture, client in
+            let name = "\(registry.address)/tests/busybox:1"
+            try await client.tagImage(name: "test:latest", tagged: name)
+            let id = try await client.inspectImage(name: name).image.id
+            let pushed = await Self.podlink(fixture, "push", "-q", name)
+            #expect(pushed.status == 0, "\(pushed)")
+            let digest = pushed.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(digest.hasPrefix("sha256:"), "\(pushed)")
+            _ = try await client.removeImage(name: "test:latest", force: true)
+            #expect(try await client.listImages().images.isEmpty)
 
-                // By digest; the layer blob is in the store, so nothing is fetched.
-                var states: [IoPodlink.BlobProgress.State] = []
-                for try await reply in client.pullImage(reference: "\(registry.address)/tests/busybox@\(digest)", .more)
-                {
-                    states += reply.progress?.map(\.state) ?? []
-                }
-                #expect(!states.isEmpty && states.allSatisfy { $0 == .present }, "\(states)")
+            // Back through the unqualified name, with progress replies on the way.
+            var progressReplies = 0
+            var pulledID: String?
+            for try await reply in client.pullImage(reference: "tests/busybox:1", .more) {
+                if reply.progress != nil { progressReplies += 1 }
+                if let image = reply.image { pulledID = image }
+            }
+            #expect(progressReplies > 0)
+            #expect(pulledID == id, "the same config, so the same id")
+            let image = try await client.inspectImage(name: name).image
+            #expect(image.digest == digest, "the manifest pushed is the manifest pulled")
 
-                let run = await Self.podlink(fixture, "run", "--rm", name, "echo", "pulled")
-                #expect(run.status == 0 && run.output == "pulled\n", "\(run)")
+            // By digest; the layer blob is in the store, so nothing is fetched.
+            var states: [IoPodlink.BlobProgress.State] = []
+            for try await reply in client.pullImage(reference: "\(registry.address)/tests/busybox@\(digest)", .more) {
+                states += reply.progress?.map(\.state) ?? []
+            }
+            #expect(!states.isEmpty && states.allSatisfy { $0 == .present }, "\(states)")
 
-                // A client with only the bridge (as over ssh) pulls and runs too.
+            let run = await Self.podlink(fixture, "run", "--rm", name, "echo", "pulled")
+            #expect(run.status == 0 && run.output == "pulled\n", "\(run)")
+
+            // A client with only the bridge (as over ssh) pulls and runs too.
+            _ = try await client.removeImage(name: image.id, force: true)
+            let bridgedPull = await TransferTests.bridged(fixture, ["pull", "-q", "tests/busybox:1"])
+            #expect(bridgedPull.status == 0 && bridgedPull.output.contains(id), "\(bridgedPull)")
+            let bridgedRun = await TransferTests.bridged(fixture, ["run", "--rm", name, "echo", "bridged"])
+            #expect(bridgedRun.status == 0 && bridgedRun.output == "bridged\n", "\(bridgedRun)")
+
+            // Saved and loaded: the same image id.
+            for format in ["oci-archive", "docker-archive"] {
+                let archive = fixture.directory + "/saved-\(format).tar"
+                let saved = await Self.podlink(fixture, "save", "--format", format, "-o", archive, name)
+                #expect(saved.status == 0, "\(saved)")
                 _ = try await client.removeImage(name: image.id, force: true)
-                let bridgedPull = await TransferTests.bridged(fixture, ["pull", "-q", "tests/busybox:1"])
-                #expect(bridgedPull.status == 0 && bridgedPull.output.contains(id), "\(bridgedPull)")
-                let bridgedRun = await TransferTests.bridged(fixture, ["run", "--rm", name, "echo", "bridged"])
-                #expect(bridgedRun.status == 0 && bridgedRun.output == "bridged\n", "\(bridgedRun)")
-
-                // Saved and loaded: the same image id.
-                for format in ["oci-archive", "docker-archive"] {
-                    let archive = fixture.directory + "/saved-\(format).tar"
-                    let saved = await Self.podlink(fixture, "save", "--format", format, "-o", archive, name)
-                    #expect(saved.status == 0, "\(saved)")
-                    _ = try await client.removeImage(name: image.id, force: true)
-                    let loaded = try await client.loadImage(name: nil, inputFile: archive).images
-                    #expect(loaded == [id], "\(format)")
-                }
+                let loaded = try await client.loadImage(name: nil, inputFile: archive).images
+                #expect(loaded == [id], "\(format)")
             }
         }
     }
@@ -214,38 +223,32 @@ struct RegistryTests {
     }
 
     @Test func aBlobWhoseDigestDoesNotMatchIsRefusedAndNothingStored() async throws {
-        let registry = try await Registry()
-        try await withTearDown(registry, tearDown: { await $0.stop() }) { registry in
-            let fixture = try await Self.service(registry)
-            try await withTearDown(fixture, tearDown: { await $0.tearDown() }) { fixture in
-                let (client, connection) = try await fixture.clientWithImage()
-                defer { Task { await connection.close() } }
-                let name = "\(registry.address)/tests/tampered:1"
-                try await client.tagImage(name: "test:latest", tagged: name)
-                #expect(await Self.podlink(fixture, "push", "-q", name).status == 0)
-                _ = try await client.removeImage(name: "test:latest", force: true)
-                // The registry's copy of the layer blob (its largest), its bytes changed in place (same size).
-                let blobs = registry.directory + "/data/docker/registry/v2/blobs/sha256"
-                let files = FileManager.default.subpaths(atPath: blobs)?.filter { $0.hasSuffix("/data") } ?? []
-                func size(_ file: String) -> Int {
-                    ((try? FileManager.default.attributesOfItem(atPath: blobs + "/" + file))?[.size] as? Int) ?? 0
-                }
-                let data = blobs + "/" + (try #require(files.max { size($0) < size($1) }, "no blobs in \(blobs)"))
-                var bytes = try #require(FileManager.default.contents(atPath: data))
-                bytes[bytes.count / 2] ^= 0xff
-                try bytes.write(to: URL(fileURLWithPath: data))
-                await #expect {
-                    _ = try await client.pullImage(reference: name)
-                } throws: { error in
-                    guard case .registryRefused(let refusing, let reason) = error as? IoPodlinkError else {
-                        return false
-                    }
-                    return refusing == registry.address && reason.lowercased().contains("digest")
-                }
-                #expect(try await client.listImages().images.isEmpty)
-                let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory + "/storage/tmp")
-                #expect(leftovers.isEmpty, "\(leftovers)")
+        try await Self.withRegistryService { registry, fixture, client in
+            let name = "\(registry.address)/tests/tampered:1"
+            try await client.tagImage(name: "test:latest", tagged: name)
+            #expect(await Self.podlink(fixture, "push", "-q", name).status == 0)
+            _ = try await client.removeImage(name: "test:latest", force: true)
+            // The registry's copy of the layer blob (its largest), its bytes changed in place (same size).
+            let blobs = registry.directory + "/data/docker/registry/v2/blobs/sha256"
+            let files = FileManager.default.subpaths(atPath: blobs)?.filter { $0.hasSuffix("/data") } ?? []
+            func size(_ file: String) -> Int {
+                ((try? FileManager.default.attributesOfItem(atPath: blobs + "/" + file))?[.size] as? Int) ?? 0
             }
+            let data = blobs + "/" + (try #require(files.max { size($0) < size($1) }, "no blobs in \(blobs)"))
+            var bytes = try #require(FileManager.default.contents(atPath: data))
+            bytes[bytes.count / 2] ^= 0xff
+            try bytes.write(to: URL(fileURLWithPath: data))
+            await #expect {
+                _ = try await client.pullImage(reference: name)
+            } throws: { error in
+                guard case .registryRefused(let refusing, let reason) = error as? IoPodlinkError else {
+                    return false
+                }
+                return refusing == registry.address && reason.lowercased().contains("digest")
+            }
+            #expect(try await client.listImages().images.isEmpty)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory + "/storage/tmp")
+            #expect(leftovers.isEmpty, "\(leftovers)")
         }
     }
 }
