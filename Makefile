@@ -34,7 +34,7 @@ format:
 clean:
 	rm -rf .build
 
-.PHONY: bench bench-rpc bench-exit bench-exec bench-checkpoint bench-engine bench-network bench-transfer
+.PHONY: bench bench-rpc bench-exit bench-exec bench-checkpoint bench-engine bench-network bench-transfer bench-race
 bench: deps
 	./Benchmarks/engine.sh
 
@@ -55,6 +55,9 @@ bench-network: deps
 
 bench-transfer: deps
 	./Benchmarks/transfer.sh
+
+bench-race: deps
+	./Benchmarks/race.sh
 
 bench-engine: deps
 	PODLINK_BENCH=1 PODLINK_TEST_TMP=/dev/shm swift test -c release --filter HotPathBenchmarkTests

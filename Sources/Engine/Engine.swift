@@ -153,6 +153,7 @@ public final class Engine: Sendable {
             for user in users { try await removeContainer(user, force: true) }
         }
         let (unused, blobs) = try store.deleteImage(image)
+        FaultPoint.afterImageRow.reach()
         let images = self.images
         try await Offload.run { () throws(EngineError) in
             images.removeBlobs(blobs)

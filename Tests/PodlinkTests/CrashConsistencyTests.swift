@@ -8,7 +8,8 @@ import VarlinkNIO
 
 /// The service killed (as `kill -9` would, through `PODLINK_FAULT`) at each step of start, stop and remove: a
 /// restart plus at most one retry of the interrupted call must leave the store, the runtime and the mount table in
-/// agreement, and the container removable.
+/// agreement, and the container removable. Killed while it loads or removes an image, nothing half-made is left or
+/// ever used.
 @Suite("Crash consistency", .timeLimit(.minutes(2)))
 struct CrashConsistencyTests {
     enum Operation: String, Sendable, CustomStringConvertible {
@@ -113,6 +114,69 @@ struct CrashConsistencyTests {
                 if operation != .remove { _ = try await again.removeContainer(name: id, force: true) }
                 #expect(await Self.runtimeContainers(fixture).isEmpty)
                 #expect(Self.mounts(fixture).isEmpty)
+            }
+        }
+    }
+    static let imageSteps = ["load.after-layer-extract", "rmi.after-row", "rmi.after-trash"]
+
+    /// What the store's layer and temporary directories hold.
+    static func storeEntries(_ fixture: PodlinkdFixture) -> (layers: [String], temporary: [String]) {
+        let storage = fixture.directory + "/storage"
+        return (
+            (try? FileManager.default.contentsOfDirectory(atPath: storage + "/layers")) ?? [],
+            (try? FileManager.default.contentsOfDirectory(atPath: storage + "/tmp")) ?? []
+        )
+    }
+
+    @Test(arguments: imageSteps)
+    func imagesAreWholeOrAbsentAfterACrash(point: String) async throws {
+        try await withTearDown(try await PodlinkdFixture(), tearDown: { await $0.tearDown() }) { fixture in
+            let removing = point.hasPrefix("rmi.")
+            if removing {
+                let (_, connection) = try await fixture.clientWithImage()
+                await connection.close()
+            }
+            await fixture.stop()
+            try await fixture.start(environment: ["PODLINK_FAULT": point])
+            let (armed, armedConnection) = try await fixture.connect()
+            await #expect(throws: (any Error).self, "the call ran past \(point)") {
+                if removing {
+                    _ = try await armed.removeImage(name: "test:latest")
+                } else {
+                    _ = try await armed.loadImage(name: "test:latest", inputFile: PodlinkdFixture.image)
+                }
+            }
+            await armedConnection.close()
+            #expect(await fixture.process?.wait() == 137, "the service did not die at \(point)")
+            // What the crash left, as the point says: a layer half-extracted, or renamed for deletion.
+            let left = Self.storeEntries(fixture).layers
+            switch point {
+            case "load.after-layer-extract": #expect(left.contains { $0.contains(".tmp-") }, "\(left)")
+            case "rmi.after-trash": #expect(left.contains { $0.contains(".trash-") }, "\(left)")
+            default: #expect(left.count == 1, "the unused layer is still in place: \(left)")
+            }
+
+            // The restart removes what the crash left half-made: no layer being extracted or deleted stays.
+            try await fixture.start()
+            let (again, againConnection) = try await fixture.connect()
+            try await withTearDown(againConnection, tearDown: { await $0.close() }) { _ in
+                let entries = Self.storeEntries(fixture)
+                #expect(
+                    entries.layers.allSatisfy { !$0.contains(".tmp-") && !$0.contains(".trash-") }, "\(entries.layers)")
+                #expect(entries.temporary.isEmpty, "\(entries.temporary)")
+                if removing {
+                    _ = try? await again.removeImage(name: "test:latest")
+                    #expect(try await again.listImages().images.isEmpty)
+                }
+                // Loaded again, the image is whole: a container of it finds its files.
+                _ = try await again.loadImage(name: "test:latest", inputFile: PodlinkdFixture.image)
+                let id = try await again.createContainer(
+                    create: .init(image: "test:latest", command: ["sleep", "1000"])
+                ).container
+                _ = try await again.startContainer(name: id)
+                let found = try await again.execContainer(name: id, command: ["ls", "/bin/busybox", "/etc/passwd"])
+                #expect(found.exitCode == 0, "\(found)")
+                _ = try await again.removeContainer(name: id, force: true)
             }
         }
     }

@@ -37,7 +37,7 @@ extension Engine {
         guard path.hasPrefix("/") else { throw .invalidArgument("import", "\(path) is not an absolute path") }
         guard FileSystem.exists(path) else { throw .invalidArgument("import", "\(path) does not exist") }
         if let name { try Self.validateName(name) }
-        let stage = options.storageRoot + "/tmp/checkpoint-" + Identifier.random().prefix(16)
+        let stage = options.storageRoot + "/tmp/" + ImageStore.temporaryName() + "-checkpoint"
         try FileSystem.makePrivateDirectory(stage)
         defer { try? FileSystem.removeTree(stage) }
         do {

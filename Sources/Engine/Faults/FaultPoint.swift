@@ -17,6 +17,12 @@ enum FaultPoint: String, CaseIterable, Sendable {
     case afterRemoving = "remove.after-removing"
     /// Remove cleaned up the runtime and mounts; the files and the row are still there.
     case afterCleanup = "remove.after-cleanup"
+    /// A layer is extracted in its staging directory; it is not in place, and the store does not know it.
+    case afterLayerExtract = "load.after-layer-extract"
+    /// The image's row is gone; its unused layers are still in place.
+    case afterImageRow = "rmi.after-row"
+    /// An unused layer is renamed to its trash name; its tree is not deleted yet.
+    case afterLayerTrash = "rmi.after-trash"
 
     /// The point this process dies at, from `PODLINK_FAULT`, which is then taken out of the environment: the
     /// processes the engine starts (conmon, and the exit command conmon runs) must not die at it too.

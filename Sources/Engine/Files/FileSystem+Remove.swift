@@ -1,3 +1,5 @@
+// `struct stat`'s members: archive.h includes sys/stat.h, so Clang may give the struct to CArchive's module.
+internal import CArchive
 internal import Glibc
 
 extension FileSystem {

@@ -33,7 +33,7 @@ extension ImageStore {
         let path = try blobPath(digest)
         if FileSystem.exists(path) { return digest }
         // Written beside and renamed: a blob is whole or absent.
-        let temporary = root + "/tmp/" + Identifier.random().prefix(16) + ".blob"
+        let temporary = root + "/tmp/" + Self.temporaryName() + ".blob"
         try FileSystem.write(temporary, bytes, mode: 0o600)
         if rename(temporary, path) != 0 {
             unlink(temporary)

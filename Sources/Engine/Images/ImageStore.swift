@@ -13,6 +13,7 @@ final class ImageStore: Sendable {
         try FileSystem.makeDirectories(root + "/layers")
         try FileSystem.makeDirectories(root + "/tmp")
         try FileSystem.makeDirectories(root + "/blobs/sha256")
+        sweep()
     }
 
     /// Names a reference may be stored under: itself, and with `:latest` when it has no tag.
@@ -46,7 +47,7 @@ final class ImageStore: Sendable {
 
     /// A fresh temporary directory under the store.
     func temporaryDirectory() throws(EngineError) -> String {
-        let path = root + "/tmp/" + Identifier.random().prefix(16)
+        let path = root + "/tmp/" + Self.temporaryName()
         try FileSystem.makeDirectories(path)
         return path
     }
@@ -68,7 +69,7 @@ final class ImageStore: Sendable {
     ) throws(EngineError) -> (path: String, digest: String) {
         let (source, _) = try SafeFile.openRegular(relative, beneath: root, resolution)
         defer { close(source) }
-        let copy = self.root + "/tmp/" + Identifier.random().prefix(16) + ".blob"
+        let copy = self.root + "/tmp/" + Self.temporaryName() + ".blob"
         let target = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard target >= 0 else { throw .system("create \(copy)", errno) }
         var sha = SHA256Digest()
@@ -126,7 +127,7 @@ final class ImageStore: Sendable {
             throw .invalidArgument("layer", "layer \(diffID) has uncompressed digest \(uncompressed)")
         }
         let final = root + "/layers/" + Self.hex(diffID)
-        let staging = final + ".tmp-" + Identifier.random().prefix(12)
+        let staging = final + ".tmp-" + Self.temporaryName()
         try FileSystem.makeDirectories(staging + "/diff")
         do {
             try LayerArchive.extract(copy, into: staging + "/diff", whiteouts: .overlay)
@@ -134,6 +135,7 @@ final class ImageStore: Sendable {
             try? FileSystem.removeTree(staging)
             throw error
         }
+        FaultPoint.afterLayerExtract.reach()
         if rename(staging, final) != 0 {
             // Another process extracted it first.
             try? FileSystem.removeTree(staging)
@@ -144,12 +146,20 @@ final class ImageStore: Sendable {
     }
 
     /// Removes the extracted trees of layers no image uses; every one is tried, and the first failure is thrown
-    /// afterwards.
+    /// afterwards. Each is first renamed to a trash name, so that a tree half-deleted by a crash is never taken
+    /// for the layer (a later load extracts it anew; the next start removes the trash).
     func removeLayers(_ diffIDs: [String]) throws(EngineError) {
         var failure: EngineError?
         for diffID in diffIDs {
-            do {
-                try FileSystem.removeTree(root + "/layers/" + Self.hex(diffID))
+            let path = root + "/layers/" + Self.hex(diffID)
+            let trash = path + ".trash-" + Self.temporaryName()
+            do throws(EngineError) {
+                guard rename(path, trash) == 0 else {
+                    if errno == ENOENT { continue }
+                    throw .system("rename \(path)", errno)
+                }
+                FaultPoint.afterLayerTrash.reach()
+                try FileSystem.removeTree(trash)
             } catch {
                 failure = failure ?? .internalError("the layer \(diffID) was not deleted: \(error.message)")
             }
