@@ -30,7 +30,7 @@ func step(name, detail string) {
 }
 
 func run(ctx context.Context, c *varlink.Connection, imagePath string) (bool, error) {
-	images, err := iopodlink.LoadImage().Call(ctx, c, nil, imagePath)
+	images, err := iopodlink.LoadImage().Call(ctx, c, nil, &imagePath, nil)
 	if err != nil {
 		return false, fmt.Errorf("LoadImage: %w", err)
 	}
@@ -185,7 +185,7 @@ func main() {
 	ok, err := run(ctx, c, imagePath)
 	if err == nil && strings.HasPrefix(address, "unix:") {
 		var images []string
-		images, err = iopodlink.LoadImage().Call(ctx, c, nil, imagePath)
+		images, err = iopodlink.LoadImage().Call(ctx, c, nil, &imagePath, nil)
 		if err == nil {
 			var interactive bool
 			interactive, err = interactiveExec(ctx, address, images[0])
