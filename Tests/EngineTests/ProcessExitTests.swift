@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 
@@ -14,7 +15,9 @@ struct ProcessExitTests {
         let directory = String(cString: getenv(Self.helperVariable))
         let engine = try await Engine(options: TestEngine.options(directory))
         let id = try await engine.createContainer(
-            ContainerCreateOptions(image: "busybox", name: "survivor", command: ["/bin/sh", "-c", "sleep 1.5; exit 7"]))
+            ContainerCreateOptions(
+                image: "busybox", name: "survivor",
+                command: ["/bin/sh", "-c", "while [ ! -e /tmp/done ]; do sleep 0.05; done; exit 7"]))
         try await engine.startContainer(id)
     }
 
@@ -33,6 +36,10 @@ struct ProcessExitTests {
             #expect((child.stdoutText + child.stderrText).contains("with 1 test"))
             let state = try await test.engine.inspectContainer("survivor").state
             #expect(state.status == .running)
+            // It ends when told (a file in its root), not after a time the helper's own exit might outlast.
+            let root = try await test.engine.mountContainer("survivor")
+            #expect(FileManager.default.createFile(atPath: root + "/tmp/done", contents: nil))
+            try await test.engine.unmountContainer("survivor")
             #expect(try await test.engine.waitContainer("survivor") == 7)
             #expect(try await test.engine.inspectContainer("survivor").state.exitCode == 7)
         }
