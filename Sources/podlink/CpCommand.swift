@@ -69,7 +69,7 @@ struct CpCommand: AsyncParsableCommand {
         if exists && !isDirectory && sourceIsDirectory {
             throw CLIError("cannot copy the directory \(container):\(path) onto the file \(destination)")
         }
-        try unpack(fd, verifying: true) { fd in
+        try unpack(fd) { fd in
             if isDirectory || contents {
                 if !exists { try makeDirectory(destination) }
                 try CopyArchive.unpack(fd, into: destination)
@@ -121,7 +121,7 @@ struct CpCommand: AsyncParsableCommand {
         }
     }
 
-    private func unpack(_ fd: Int32, verifying: Bool, _ body: (Int32) throws -> Void) throws {
+    private func unpack(_ fd: Int32, _ body: (Int32) throws -> Void) throws {
         do {
             guard lseek(fd, 0, SEEK_SET) == 0 else { throw CLIError("seek: \(String(cString: strerror(errno)))") }
             try CopyArchive.verify(fd, linksBelowRoot: nil)

@@ -24,7 +24,7 @@ enum LocalFiles {
             return Input(fd: 0, temporary: nil)
         }
         var info = stat()
-        guard lstat(path, &info) == 0 || stat(path, &info) == 0 else {
+        guard stat(path, &info) == 0 else {
             throw CLIError("\(path): \(String(cString: strerror(errno)))")
         }
         if (info.st_mode & S_IFMT) == S_IFDIR || !name.isEmpty {

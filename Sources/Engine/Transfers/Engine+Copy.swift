@@ -56,9 +56,9 @@ extension Engine {
         let inner = "/" + parts.filter { $0 != "." }.joined(separator: "/")
         let name = contents ? "" : String(parts.last!)
         let container = try store.container(reference).config.name
-        // Looked at first, so that a missing path is an error of its own before any byte goes.
-        _ = try await statPath(reference, path: inner)
         try await withMountedRoot(reference) { (root) throws(EngineError) in
+            // Looked at first, so that a missing path is an error of its own before any byte goes.
+            _ = try Self.stat(inner, inRoot: root, container: container)
             try await BytePump.stream(to: sink) { (output) throws(EngineError) in
                 try await self.runArchiveHelper(
                     .pack(root: root, path: inner, name: name), input: -1, output: output, container: container,
@@ -89,9 +89,10 @@ extension Engine {
             }
         }
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw .system("seek upload \(id)", errno) }
-        let stat = try await statPath(reference, path: path)
-        guard stat.isDirectory else { throw .invalidArgument("path", "\(path) in \(container) is not a directory") }
         try await withMountedRoot(reference) { (root) throws(EngineError) in
+            guard try Self.stat(path, inRoot: root, container: container).isDirectory else {
+                throw .invalidArgument("path", "\(path) in \(container) is not a directory")
+            }
             try await self.runArchiveHelper(
                 .unpack(root: root, directory: path), input: fd, output: -1, container: container, path: path)
         }
