@@ -66,6 +66,7 @@ public final class Engine: Sendable {
         exitsWatchedLock =
             options.handlesExits ? open(options.runRoot + "/exits.watched", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) : -1
         if exitsWatchedLock >= 0 { _ = flock(exitsWatchedLock, LOCK_SH) }
+        try removeOrphanedContainerDirectories()
         try FileSystem.makeDirectories(options.runRoot + "/networks")
         try await ensureDefaultNetwork()
         if !FileSystem.exists(bootMarker) {

@@ -117,6 +117,51 @@ struct CrashConsistencyTests {
             }
         }
     }
+
+    /// Killed during create, between storing the row and making the directory: the restart keeps the container
+    /// (intent recorded first), its init makes what is missing, and it runs and is removed whole. A directory that
+    /// no row names (what an older version could leave) is removed by the restart; one that is not a container's
+    /// is left alone.
+    @Test func aCreateCutShortLeavesAContainerThatRuns() async throws {
+        try await withTearDown(try await PodlinkdFixture(), tearDown: { await $0.tearDown() }) { fixture in
+            let (_, connection) = try await fixture.clientWithImage()
+            await connection.close()
+            await fixture.stop()
+            try await fixture.start(environment: ["PODLINK_FAULT": "create.after-row"])
+            let (armed, armedConnection) = try await fixture.connect()
+            await #expect(throws: (any Error).self, "the call ran past create.after-row") {
+                _ = try await armed.createContainer(
+                    create: .init(image: "test:latest", name: "cut", command: ["sleep", "1000"]))
+            }
+            await armedConnection.close()
+            #expect(await fixture.process?.wait() == 137, "the service did not die at create.after-row")
+
+            let containers = fixture.directory + "/storage/containers/"
+            let orphan = containers + String(repeating: "ab", count: 32)
+            let stranger = containers + "not-a-container"
+            for directory in [orphan, stranger] {
+                try FileManager.default.createDirectory(
+                    atPath: directory + "/userdata", withIntermediateDirectories: true)
+            }
+            try await fixture.start()
+            let (again, againConnection) = try await fixture.connect()
+            try await withTearDown(againConnection, tearDown: { await $0.close() }) { _ in
+                #expect(!FileManager.default.fileExists(atPath: orphan), "the orphan stays")
+                #expect(FileManager.default.fileExists(atPath: stranger), "a directory of another kind was removed")
+                try? FileManager.default.removeItem(atPath: stranger)
+                let id = try await again.inspectContainer(name: "cut").container.id
+                #expect(!FileManager.default.fileExists(atPath: containers + id), "the crash made the directory")
+                _ = try await again.startContainer(name: "cut")
+                let found = try await again.execContainer(name: "cut", command: ["ls", "/bin/busybox"])
+                #expect(found.exitCode == 0, "\(found)")
+                _ = try await again.removeContainer(name: "cut", force: true)
+                #expect(!FileManager.default.fileExists(atPath: containers + id))
+                #expect(await Self.runtimeContainers(fixture).isEmpty)
+                #expect(Self.mounts(fixture).isEmpty)
+            }
+        }
+    }
+
     static let imageSteps = ["load.after-layer-extract", "rmi.after-row", "rmi.after-trash"]
 
     /// What the store's layer and temporary directories hold.

@@ -86,7 +86,8 @@ extension Engine {
             seccompProfile: options.seccompProfile, noNewPrivileges: options.noNewPrivileges ? true : nil,
             networks: networks, ports: ports)
         if config.workingDirectory.isEmpty { config.workingDirectory = "/" }
-        try FileSystem.makeDirectories(paths(id).bundle, mode: 0o700)
+        // The row comes first and the directory after it: a crash between them leaves a container whose init
+        // makes the directory, never a directory no row names (the start-up sweep removes those).
         var attempts = 0
         while true {
             if options.name == nil {
@@ -95,14 +96,20 @@ extension Engine {
             }
             do {
                 try store.insertContainer(ContainerRecord(config: config, state: ContainerState()))
-                return id
+                break
             } catch  where error.code == .nameInUse && options.name == nil && attempts < 10 {
                 attempts += 1
-            } catch {
-                try? FileSystem.removeTree(paths(id).directory)
-                throw error
             }
         }
+        FaultPoint.afterContainerRow.reach()
+        do {
+            try FileSystem.makeDirectories(paths(id).bundle, mode: 0o700)
+        } catch {
+            try? FileSystem.removeTree(paths(id).directory)
+            try? store.deleteContainer(config)
+            throw error
+        }
+        return id
     }
 
     /// Every container, from the store.

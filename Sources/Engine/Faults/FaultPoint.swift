@@ -5,6 +5,8 @@ internal import Glibc
 /// that point. The crash-consistency tests kill the service at each one and check what a restart makes of it.
 /// Unset, reaching a point costs one comparison.
 enum FaultPoint: String, CaseIterable, Sendable {
+    /// A created container's row is stored; its directory is not made yet.
+    case afterContainerRow = "create.after-row"
     /// The root filesystem is mounted; the store does not know yet.
     case afterMount = "mount.after-mount"
     /// The runtime holds the container (runc create ran); its state is not saved yet.

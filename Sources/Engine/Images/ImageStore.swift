@@ -210,4 +210,9 @@ enum Identifier {
         }
         return SHA256Digest.hex(bytes)
     }
+
+    /// Whether `text` has the form ``random()`` gives: 64 lowercase hex digits.
+    static func isValid(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
 }
