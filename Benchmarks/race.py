@@ -17,9 +17,10 @@ PIDFILE = os.environ.get("PIDFILE", "")
 HANG = 60.0
 
 
-def call(path, method, timeout=HANG, **parameters):
+def call(path, method, wait=HANG, **parameters):
+    """One call on a connection of its own; `wait` bounds the whole round trip (a call past it is a hang)."""
     s = socket.socket(socket.AF_UNIX)
-    s.settimeout(timeout)
+    s.settimeout(wait)
     try:
         s.connect(path)
         s.sendall(json.dumps({"method": "io.podlink." + method, "parameters": parameters}).encode() + b"\0")
@@ -43,7 +44,7 @@ def call(path, method, timeout=HANG, **parameters):
 
 def wait_ready():
     for _ in range(600):
-        if call(SOCKET, "GetVersion", timeout=5)[0] == "ok":
+        if call(SOCKET, "GetVersion", wait=5)[0] == "ok":
             return
         time.sleep(0.05)
     sys.exit("the service does not answer")
@@ -58,6 +59,7 @@ for n in range(CONTAINERS):
     ids.append(reply["container"])
 
 counts = collections.Counter()
+slowest = []
 lock = threading.Lock()
 killing = threading.Event()
 deadline = time.monotonic() + SECONDS
@@ -72,11 +74,17 @@ def client(seed):
             ("KillContainer", {"signal": 9}), ("RestartContainer", {"timeout": 1}), ("PauseContainer", {}),
             ("UnpauseContainer", {}), ("InspectContainer", {}),
         ])
+        began = time.monotonic()
         result, _ = call(SOCKET, method, name=target, **extra)
+        took = time.monotonic() - began
         if result in ("dropped", "unreachable") and killing.is_set():
             result = "cut by a kill"
+            time.sleep(0.05)
         with lock:
             counts[(method, result)] += 1
+            slowest.append((took, method, result))
+            slowest.sort(reverse=True)
+            del slowest[5:]
 
 
 def killer():
@@ -111,6 +119,7 @@ print(f"{CLIENTS} clients, {CONTAINERS} containers, {SECONDS:.0f} s, {KILLS} kil
 for result, n in by_result.most_common():
     print(f"  {result:32} {n}")
 print(f"untyped errors: {untyped}; hangs: {by_result['hang']}")
+print("slowest calls: " + ", ".join(f"{method} {took:.1f} s ({result})" for took, method, result in slowest))
 
 # Settled: every container still there, its status what runc says, an exited one with an exit code.
 time.sleep(2)
