@@ -37,7 +37,13 @@ public enum InterfaceParser {
 
 /// The recursive-descent parser; it stops at the first syntax error.
 private struct Parser {
+    /// How deep types may nest: far beyond any real interface, and shallow enough that the recursive parser,
+    /// validator and printers cannot run out of stack on hostile text.
+    static let maximumNesting = 64
+
     var scanner: InterfaceScanner
+    /// How many types enclose the one being parsed.
+    var nesting = 0
 
     init(scanner: InterfaceScanner) {
         self.scanner = scanner
@@ -132,10 +138,18 @@ private struct Parser {
         guard let byte = scanner.peek else {
             throw failure("expected a type, found end of file")
         }
+        guard nesting < Self.maximumNesting else {
+            throw failure("types nest deeper than \(Self.maximumNesting) levels", at: location)
+        }
+        nesting += 1
+        defer { nesting -= 1 }
         switch byte {
         case UInt8(ascii: "?"):
             scanner.advance()
             scanner.skipTrivia()
+            if scanner.peek == UInt8(ascii: "?") {
+                throw failure("'?' cannot apply to an optional type ('??' is not allowed)", at: location)
+            }
             let inner = try type()
             if case .optional = inner {
                 throw failure("'?' cannot apply to an optional type ('??' is not allowed)", at: location)

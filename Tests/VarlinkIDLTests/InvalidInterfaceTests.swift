@@ -48,6 +48,16 @@ struct InvalidInterfaceTests {
             text: "interface org.x\nmethod A(a: ??int) -> ()", line: 2, column: 13,
             message: "'?' cannot apply to an optional type ('??' is not allowed)"),
         Case(
+            text: "interface org.x\nmethod A(a: " + String(repeating: "?", count: 5000) + "int) -> ()", line: 2,
+            column: 13, message: "'?' cannot apply to an optional type ('??' is not allowed)"),
+        Case(
+            text: "interface org.x\nmethod A(a: " + String(repeating: "[]", count: 5000) + "int) -> ()", line: 2,
+            column: 13 + 64 * 2, message: "types nest deeper than 64 levels"),
+        Case(
+            text: "interface org.x\nmethod A(a: " + String(repeating: "(a: ", count: 5000) + "int"
+                + String(repeating: ")", count: 5000) + ") -> ()", line: 2, column: 13 + 64 * 4,
+            message: "types nest deeper than 64 levels"),
+        Case(
             text: "interface org.x\nmethod A(a: [int]string) -> ()", line: 2, column: 14,
             message: "expected ']' or 'string]' after '[' (only string keys are allowed)"),
         Case(
