@@ -14,7 +14,7 @@ let package = Package(
     // Each product is the target of its name.
     products: [
         "PodlinkShared", "VarlinkIDL", "VarlinkGenerator", "Varlink", "VarlinkNIO", "VarlinkSystemd", "Engine",
-        "PodlinkAPI", "PodlinkClient",
+        "PodlinkAPI", "PodlinkClient", "PodlinkArchive",
     ]
         .map { .library(name: $0, targets: [$0]) }
         + ["podlinkd", "podlink", "varlink-swift-gen", "varlink-certification"].map {

@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Coverage-guided fuzz targets (libFuzzer) for what reads untrusted bytes: the interface language, the call
-// scanner and message decoding, and the byte-level JSON reader. Built with `-sanitize=fuzzer` by
-// `scripts/fuzz.sh`, which runs each for a bounded time; see the README for longer runs.
+// scanner and message decoding, the byte-level JSON reader, and archives (uploads to copy in, image layers).
+// Built with `-sanitize=fuzzer` by `scripts/fuzz.sh`, which runs each for a bounded time; see the README for
+// longer runs.
 let package = Package(
     name: "PodlinkFuzz",
     dependencies: [.package(name: "Podlink", path: "..")],
@@ -16,5 +17,11 @@ let package = Package(
             name: "fuzz-call", dependencies: ["CFuzzDriver", .product(name: "Varlink", package: "Podlink")]),
         .executableTarget(
             name: "fuzz-json", dependencies: ["CFuzzDriver", .product(name: "Varlink", package: "Podlink")]),
+        .executableTarget(
+            name: "fuzz-archive",
+            dependencies: [
+                "CFuzzDriver", .product(name: "Engine", package: "Podlink"),
+                .product(name: "PodlinkArchive", package: "Podlink"),
+            ]),
     ]
 )
