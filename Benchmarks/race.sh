@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 "$bin/podlink" --url "unix:$work/sock" load -i "$work/image" busybox >/dev/null
 echo "$pid" >"$work/pid"
 start_again="'$bin/podlinkd' --address 'unix:$work/sock' --timeout 0 --config /nonexistent --registry '' \
---storage-root '$work/storage' --run-root '$work/run' 2>>'$work/log' & echo \$! > '$work/pid'"
+--storage-root '$work/storage' --run-root '$work/run' >/dev/null 2>>'$work/log' & echo \$! > '$work/pid'"
 echo "== racing, the service left alone"
 python3 Benchmarks/race.py "$work/sock" "$work/run/runc" || status=$?
 echo "== racing, the service killed -9 twice"
