@@ -119,12 +119,16 @@ struct CommandTests {
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
-    static func temporaryFile(_ text: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)")
+    /// Runs `body` with a file holding `text`, in a directory of its own that is removed afterwards.
+    static func withTemporaryFile(_ text: String, _ body: (String) throws -> Void) throws {
+        let base = ProcessInfo.processInfo.environment["PODLINK_TEST_TMP"].map { URL(fileURLWithPath: $0) }
+        let directory = (base ?? FileManager.default.temporaryDirectory).appendingPathComponent(
+            "gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("org.bad.varlink")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
+        try body(file.path)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "needs varlink-swift-gen built"))
@@ -144,20 +148,24 @@ struct CommandTests {
         let swift = try Self.run(["swift", file, "--config", configuration])
         #expect(swift.status == 0)
         try checkReference(swift.output, "org.varlink.service.swift.reference")
-        let misspelt = try Self.temporaryFile(#"{"insideRuntme": true}"#)
-        let result = try Self.run(["swift", file, "--config", misspelt])
-        #expect(result.status == 1 && result.output.isEmpty)
-        #expect(
-            result.error == "\(misspelt):1:2: error: unknown option 'insideRuntme'; the options are insideRuntime\n")
+        try Self.withTemporaryFile(#"{"insideRuntme": true}"#) { misspelt in
+            let result = try Self.run(["swift", file, "--config", misspelt])
+            #expect(result.status == 1 && result.output.isEmpty)
+            #expect(
+                result.error
+                    == "\(misspelt):1:2: error: unknown option 'insideRuntme'; the options are insideRuntime\n")
+        }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "needs varlink-swift-gen built"))
     func invalidFilesFailWithPositions() throws {
-        let file = try Self.temporaryFile("interface org.bad\nmethod A(a: Nope) -> ()\n")
-        let result = try Self.run(["check", file])
-        #expect(result.status == 1)
-        #expect(result.error == "\(file):2:13: error: unknown type 'Nope' in field 'a' of the input of method 'A'\n")
-        let swift = try Self.run(["swift", file, "--output", file + ".swift"])
-        #expect(swift.status == 1 && !FileManager.default.fileExists(atPath: file + ".swift"))
+        try Self.withTemporaryFile("interface org.bad\nmethod A(a: Nope) -> ()\n") { file in
+            let result = try Self.run(["check", file])
+            #expect(result.status == 1)
+            #expect(
+                result.error == "\(file):2:13: error: unknown type 'Nope' in field 'a' of the input of method 'A'\n")
+            let swift = try Self.run(["swift", file, "--output", file + ".swift"])
+            #expect(swift.status == 1 && !FileManager.default.fileExists(atPath: file + ".swift"))
+        }
     }
 }
