@@ -34,8 +34,8 @@ public final class Engine: Sendable {
     var socketDirectory: String { options.runRoot + "/s" }
     var bootMarker: String { options.runRoot + "/booted" }
 
-    /// Opens (creating) the engine's storage, and refreshes every container when the run root was cleared since
-    /// the last use (a reboot). Containers run on `runtime`, runc under conmon (``RuncRuntime``) when nil.
+    /// Opens (creating, unless ``EngineOptions/opensExistingOnly``) the engine's storage, and refreshes every
+    /// container when the run root was cleared since the last use (a reboot). Containers run on `runtime`, runc under conmon (``RuncRuntime``) when nil.
     public init(options: EngineOptions, runtime: (any ContainerRuntime)? = nil) async throws(EngineError) {
         // Read (and taken out of the environment) before any child is started.
         _ = FaultPoint.armed
@@ -48,13 +48,19 @@ public final class Engine: Sendable {
         if options.subreaper { ChildProcesses.becomeSubreaper() }
         // No one but root may enter the roots: below them lie image layers (setuid files, device nodes), running
         // containers' trees and their configurations.
-        try FileSystem.makePrivateDirectory(options.storageRoot)
-        try FileSystem.makePrivateDirectory(options.runRoot)
-        for path in [
-            options.storageRoot + "/containers", options.runRoot + "/locks", options.runRoot + "/runc",
-            options.runRoot + "/exits", options.runRoot + "/s",
-        ] {
-            try FileSystem.makeDirectories(path)
+        if options.opensExistingOnly {
+            for path in [options.storageRoot + "/state.db", options.runRoot + "/booted"] where !FileSystem.exists(path) {
+                throw .invalidArgument("storage_root", "no storage set up since the boot: \(path) is missing")
+            }
+        } else {
+            try FileSystem.makePrivateDirectory(options.storageRoot)
+            try FileSystem.makePrivateDirectory(options.runRoot)
+            for path in [
+                options.storageRoot + "/containers", options.runRoot + "/locks", options.runRoot + "/runc",
+                options.runRoot + "/exits", options.runRoot + "/s",
+            ] {
+                try FileSystem.makeDirectories(path)
+            }
         }
         store = try StateStore(path: options.storageRoot + "/state.db")
         try store.bind(runRoot: options.runRoot)
@@ -66,13 +72,15 @@ public final class Engine: Sendable {
         exitsWatchedLock =
             options.handlesExits ? open(options.runRoot + "/exits.watched", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) : -1
         if exitsWatchedLock >= 0 { _ = flock(exitsWatchedLock, LOCK_SH) }
-        try removeOrphanedContainerDirectories()
-        try FileSystem.makeDirectories(options.runRoot + "/networks")
-        try await ensureDefaultNetwork()
-        if !FileSystem.exists(bootMarker) {
-            // One process refreshes; others wait for it and find the marker.
-            try await FileSystem.withExclusiveLock(options.runRoot + "/refresh.lock") { () throws(EngineError) in
-                if !FileSystem.exists(bootMarker) { try await refresh() }
+        if !options.opensExistingOnly {
+            try removeOrphanedContainerDirectories()
+            try FileSystem.makeDirectories(options.runRoot + "/networks")
+            try await ensureDefaultNetwork()
+            if !FileSystem.exists(bootMarker) {
+                // One process refreshes; others wait for it and find the marker.
+                try await FileSystem.withExclusiveLock(options.runRoot + "/refresh.lock") { () throws(EngineError) in
+                    if !FileSystem.exists(bootMarker) { try await refresh() }
+                }
             }
         }
         if options.handlesExits {

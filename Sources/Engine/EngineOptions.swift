@@ -47,6 +47,11 @@ public struct EngineOptions: Sendable {
     /// Whether this engine records exits as they happen, cleans up and applies restart policies: the service's
     /// engine does; one opened to handle a single exit does not.
     public var handlesExits: Bool
+    /// Whether the engine only opens storage a service set up, and changes nothing of it but containers' state:
+    /// it creates no directory, sweeps nothing, makes no network and refreshes nothing. Storage that is missing,
+    /// or not set up since the boot, is refused. conmon's exit command opens its engine so: a container that ends
+    /// while its storage is being removed must not make that storage again.
+    public var opensExistingOnly = false
     /// How the engine reaches registries: skopeo, registries.conf, certificates and credentials.
     public var registries = RegistryOptions()
     /// The command (argv, the task's arguments appended) of the process that packs and unpacks copies inside a

@@ -39,6 +39,7 @@ enum ExitCleanup {
         var options = options
         options.handlesExits = false
         options.subreaper = false
+        options.opensExistingOnly = true
         do {
             let engine = try await Engine(options: options)
             guard await engine.containerExited(id) else { return }

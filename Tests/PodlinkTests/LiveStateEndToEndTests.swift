@@ -97,6 +97,38 @@ struct LiveStateEndToEndTests {
         await fixture.tearDown()
     }
 
+    /// conmon's exit command opens storage a service made and never makes it: a container that ends while its
+    /// storage is gone (being removed) leaves no new database behind.
+    @Test func anExitCommandNeverMakesStorage() async throws {
+        try await withTearDown(try await PodlinkdFixture(), tearDown: { await $0.tearDown() }) { fixture in
+            let (client, connection) = try await fixture.clientWithImage()
+            let id = try await client.createContainer(create: .init(image: "test:latest", command: ["sleep", "1000"]))
+                .container
+            _ = try await client.startContainer(name: id)
+            await connection.close()
+            await fixture.stop()
+            let database = fixture.directory + "/storage/state.db"
+            try FileManager.default.moveItem(atPath: database, toPath: database + ".away")
+            let conmon = try String(
+                contentsOfFile: fixture.directory + "/storage/containers/\(id)/userdata/conmon.pid", encoding: .utf8
+            ).filter(\.isNumber)
+            let runc = await ChildProcess.run(["runc", "--root", fixture.directory + "/run/runc", "kill", id, "KILL"])
+            #expect(runc.status == 0, "\(runc)")
+            let ended = await ChildProcess.run(["tail", "--pid=\(conmon)", "-f", "/dev/null"], timeout: 30)
+            #expect(ended.status == 0, "\(ended)")
+            let made = FileManager.default.fileExists(atPath: database)
+            #expect(!made, "the exit command made a database")
+            if made { try FileManager.default.removeItem(atPath: database) }
+            try FileManager.default.moveItem(atPath: database + ".away", toPath: database)
+            // The next service finds the exit the command could not record.
+            try await fixture.start()
+            let (again, second) = try await fixture.connect()
+            let container = try await again.getContainer(id: id).container
+            #expect(container.status == .exited && container.exitCode == 137, "\(container)")
+            await second.close()
+        }
+    }
+
     @Test func restartPoliciesThroughTheSocket() async throws {
         let fixture = try await PodlinkdFixture()
         #expect(await Self.podlink(fixture, "load", "-i", PodlinkdFixture.image, "busybox").status == 0)

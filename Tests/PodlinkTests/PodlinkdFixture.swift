@@ -144,8 +144,34 @@ final class PodlinkdFixture: @unchecked Sendable {
             await connection.close()
         }
         await stop()
+        await waitForItsProcesses(sourceLocation: sourceLocation)
         _ = await ChildProcess.run(["umount", "-R", directory + "/storage"])
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Waits up to ten seconds for every process that names this service's directory to end: a container's
+    /// conmon runs its exit command (podlinkd, on this storage) once the container has ended, and may still be at
+    /// it when the service has stopped. One still there after that is a leak: recorded, then killed.
+    func waitForItsProcesses(sourceLocation: SourceLocation) async {
+        for _ in 0..<500 {
+            if Self.processes(naming: directory).isEmpty { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let left = Self.processes(naming: directory)
+        Issue.record("processes outlived the service: \(left.map(\.command))", sourceLocation: sourceLocation)
+        for process in left { kill(process.pid, SIGKILL) }
+    }
+
+    /// The processes whose command line contains `text`.
+    static func processes(naming text: String) -> [(pid: pid_t, command: String)] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry), pid != getpid(),
+                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return nil }
+            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return command.contains(text) ? (pid, command) : nil
+        }
     }
 
     func connect() async throws -> (IoPodlinkClient, VarlinkConnection) {
