@@ -49,7 +49,8 @@ public final class Engine: Sendable {
         // No one but root may enter the roots: below them lie image layers (setuid files, device nodes), running
         // containers' trees and their configurations.
         if options.opensExistingOnly {
-            for path in [options.storageRoot + "/state.db", options.runRoot + "/booted"] where !FileSystem.exists(path) {
+            for path in [options.storageRoot + "/state.db", options.runRoot + "/booted"] where !FileSystem.exists(path)
+            {
                 throw .invalidArgument("storage_root", "no storage set up since the boot: \(path) is missing")
             }
         } else {
