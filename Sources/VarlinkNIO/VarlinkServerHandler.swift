@@ -15,6 +15,10 @@ import Glibc
 /// ``Limits/queuedCalls`` reading from the socket pauses. A stream of replies (`more`) waits while the socket does
 /// not take its bytes. After an upgrade the decoder leaves the pipeline and the bytes go to a ``RawStreamHandler``.
 ///
+/// Every call read runs, even when its caller has left before it started (before its credentials were checked,
+/// or while earlier calls ran): a caller's leaving cancels its calls, so a wait or a stream ends at once, and their
+/// replies go nowhere, but what a method does to the world does not depend on when the peer closed its socket.
+///
 /// All state is touched on the event loop only: the task checks where it runs and hops there when a method left it.
 final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
@@ -52,6 +56,8 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var quiescing = false
     private var upgraded = false
     private var closing = false
+    /// The peer closed the connection: calls already read still run, cancelled, their replies dropped.
+    private var peerLeft = false
     private var readHeld = false
     private var writable: [EventLoopPromise<Void>] = []
     private var task: Task<Void, Never>?
@@ -181,7 +187,8 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
-        // A peer that goes away cancels the call it waits for.
+        peerLeft = true
+        // A peer that goes away cancels the call it waits for (and the calls it sent before, which still run).
         task?.cancel()
         resumeWriters(ChannelError.ioOnClosedChannel)
         context.fireChannelInactive()
@@ -236,18 +243,23 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     /// Starts working through the queue, or ends the connection when there is nothing left to do and the input
     /// ended or the server is shutting down.
     private func drain() {
-        guard !working, !upgraded, !closing, authorized != nil else { return }
+        guard !working, !upgraded, authorized != nil, !closing || runsAfterLeaving else { return }
         if queue.isEmpty {
             if inputEnded || quiescing { flushThenClose() }
             return
         }
         working = true
         task = Task(executorPreference: executor) { await self.work() }
+        if peerLeft { task?.cancel() }
     }
+
+    /// Whether calls still run though the connection is closing: the peer left (the service did not close it),
+    /// and it was allowed to call.
+    private var runsAfterLeaving: Bool { peerLeft && authorized == true }
 
     /// The next call, or nil after writing what the batch answered (and no longer working).
     private func next() -> ByteBuffer? {
-        guard !closing, let frame = queue.popFirst() else {
+        guard !closing || runsAfterLeaving, let frame = queue.popFirst() else {
             working = false
             task = nil
             if !closing {
@@ -284,7 +296,9 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
                 await onLoop { self.flushThenClose() }
                 return
             } catch {
-                // An undeclared error (logged by the service), a cancelled call, or a connection gone.
+                // An undeclared error (logged by the service), a cancelled call, or a connection gone: the calls
+                // of a peer that left still run.
+                if await onLoop({ self.runsAfterLeaving }) { continue }
                 await onLoop { self.flushThenClose() }
                 return
             }
@@ -301,6 +315,8 @@ final class VarlinkServerHandler: ChannelDuplexHandler, @unchecked Sendable {
     /// does not take its bytes.
     private func send(_ reply: [UInt8], continues: Bool) async throws {
         let wait: EventLoopFuture<Void>? = await onLoop {
+            // The last reply to a caller that left goes nowhere; a stream to it ends.
+            if self.peerLeft && !continues { return nil }
             guard !self.closing, let context = self.context else {
                 return self.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
             }

@@ -6,6 +6,10 @@ import Testing
 import Varlink
 import VarlinkNIO
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Live container state through the real socket, with a service nothing else touches: exits seen as they happen,
 /// while no service runs, restart policies and waits for states.
 @Suite(
@@ -190,4 +194,60 @@ struct LiveStateEndToEndTests {
         await connection.close()
         await fixture.tearDown()
     }
+
+    /// A stop's grace period is kept whether its caller leaves at once (often before its credentials are checked)
+    /// or once the container has its SIGTERM: the handler's exit code, 5, says no SIGKILL (137) came.
+    @Test(arguments: [false, true])
+    func aStopWhoseCallerLeavesKeepsItsGracePeriod(leavesAfterTheSignal: Bool) async throws {
+        try await PodlinkdFixture.withClient { fixture, client in
+            let script = "trap 'echo term; sleep 1; exit 5' TERM; echo ready; while true; do sleep 0.05; done"
+            let id = try await client.createContainer(
+                create: .init(image: "test:latest", command: ["sh", "-c", script])
+            ).container
+            _ = try await client.startContainer(name: id)
+            let logs = client.getContainerLogs(name: id, .more)
+            var lines = logs.makeAsyncIterator()
+            // The handler is set once the script says so.
+            while let reply = try await lines.next(), !reply.lines.contains(where: { $0.text == "ready" }) {}
+            let leaving = try RawConnection(path: fixture.socket)
+            leaving.send(#"{"method":"io.podlink.StopContainer","parameters":{"name":"\#(id)","timeout":30}}"#)
+            if leavesAfterTheSignal {
+                while let reply = try await lines.next(), !reply.lines.contains(where: { $0.text == "term" }) {}
+            }
+            leaving.close()
+            #expect(try await withTimeout(seconds: 30) { try await client.waitContainer(name: id).exitcode } == 5)
+            #expect(try await client.inspectContainer(name: id).container.state.stoppedByUser)
+        }
+    }
+}
+
+/// A connection to a unix socket without a client: it sends one message and closes when told.
+struct RawConnection {
+    let descriptor: Int32
+
+    init(path: String) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else {
+            Glibc.close(descriptor)
+            throw PodlinkdFixture.Failure(description: "cannot connect to \(path): errno \(errno)")
+        }
+    }
+
+    /// Sends `message` and its terminating NUL.
+    func send(_ message: String) {
+        let bytes = Array(message.utf8) + [0]
+        _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    func close() { Glibc.close(descriptor) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Varlink
 import VarlinkNIO
@@ -84,8 +85,10 @@ final class TestServer: Sendable {
         for await _ in ready {}
     }
 
-    func stop() async {
+    /// Stops the server and removes its directory (unless the test goes on using its path).
+    func stop(keepingDirectory: Bool = false) async {
         server.shutdown()
         _ = try? await task.value
+        if !keepingDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 }

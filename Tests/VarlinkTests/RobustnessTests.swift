@@ -27,6 +27,36 @@ struct RobustnessTests {
         await server.stop()
     }
 
+    /// Whether `condition` holds within `seconds`.
+    static func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while !condition() {
+            if ContinuousClock.now > deadline { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    @Test func everyCallReadRunsEvenWhenItsCallerLeftAtOnce() async throws {
+        let server = try await TestServer()
+        // Sent and closed at once: the peer is often gone before its credentials are checked.
+        for _ in 0..<200 {
+            let socket = try RawSocket(path: server.path)
+            socket.send(Self.ping)
+            socket.close()
+        }
+        let service = server.implementation
+        #expect(
+            await Self.eventually { service.pings.load(ordering: .relaxed) == 200 },
+            "\(service.pings.load(ordering: .relaxed)) of 200 ran")
+        // A call that waits runs cancelled when its caller has left: it ends at once instead of waiting for nobody.
+        let socket = try RawSocket(path: server.path)
+        socket.send(#"{"method":"org.example.ping.Sleep","parameters":{"milliseconds":600000}}"# + "\0")
+        socket.close()
+        #expect(await Self.eventually { service.sleepsCancelled.load(ordering: .relaxed) == 1 })
+        await server.stop()
+    }
+
     @Test func hundredsOfClientsConnectingInTheSameInstantAreAllAnswered() async throws {
         let server = try await TestServer()
         // Connect all first (the kernel's backlog holds them), then call on every one.
@@ -127,27 +157,6 @@ struct RobustnessTests {
     }
 
 }
-
-/// Runs `body`, failing after `seconds` instead of hanging the suite.
-func withTimeout<T: Sendable>(
-    seconds: Double, _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        guard let first = try await group.next(), let value = first else {
-            group.cancelAll()
-            throw TimedOut()
-        }
-        group.cancelAll()
-        return value
-    }
-}
-
-struct TimedOut: Error {}
 
 extension RobustnessTests {
     @Test func aPeerPastItsConnectionLimitIsClosedWhileOthersAreServed() async throws {

@@ -258,14 +258,18 @@ struct TransportTests {
         let first = try await TestServer(mode: 0o600)
         var info = stat()
         #expect(stat(first.path, &info) == 0 && info.st_mode & 0o777 == 0o600)
-        await first.stop()
+        await first.stop(keepingDirectory: true)
+        defer { try? FileManager.default.removeItem(atPath: first.directory) }
         // The socket file left behind is replaced by the next server.
         let listener = VarlinkListener.address(.unix(path: first.path, mode: 0o660))
         let service = VarlinkService(
             info: .init(vendor: "v", product: "p", version: "1", url: "u"), interfaces: [PingService()])
         let server = VarlinkServer(service: service)
         let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
-        let task = Task { try await server.run(on: [listener]) { readyContinuation.finish() } }
+        let task = Task {
+            defer { readyContinuation.finish() }
+            try await server.run(on: [listener]) { readyContinuation.finish() }
+        }
         for await _ in ready {}
         #expect(stat(first.path, &info) == 0 && info.st_mode & 0o777 == 0o660)
         let client = OrgExamplePingClient(transport: try await VarlinkConnection.connect(to: .unix(path: first.path)))
