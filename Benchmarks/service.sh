@@ -8,7 +8,8 @@ stop_service() {
     bench_cleanup
     if [ -n "$pid" ]; then
         "$bin/podlink" --url "unix:$work/sock" rm -f -a >/dev/null 2>&1 || true
-        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        # Not always this shell's child (a benchmark may have started it again), so waited for by its pid.
+        kill "$pid" 2>/dev/null && tail --pid="$pid" -f /dev/null
     fi
     for mount in $(awk -v root="$work" 'index($5, root) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
         umount -l "$mount" 2>/dev/null || true

@@ -6,10 +6,6 @@ import Testing
 import Varlink
 import VarlinkNIO
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Live container state through the real socket, with a service nothing else touches: exits seen as they happen,
 /// while no service runs, restart policies and waits for states.
 @Suite(
@@ -209,8 +205,8 @@ struct LiveStateEndToEndTests {
             var lines = logs.makeAsyncIterator()
             // The handler is set once the script says so.
             while let reply = try await lines.next(), !reply.lines.contains(where: { $0.text == "ready" }) {}
-            let leaving = try RawConnection(path: fixture.socket)
-            leaving.send(#"{"method":"io.podlink.StopContainer","parameters":{"name":"\#(id)","timeout":30}}"#)
+            let leaving = try RawSocket(path: fixture.socket)
+            leaving.send(#"{"method":"io.podlink.StopContainer","parameters":{"name":"\#(id)","timeout":30}}"# + "\0")
             if leavesAfterTheSignal {
                 while let reply = try await lines.next(), !reply.lines.contains(where: { $0.text == "term" }) {}
             }
@@ -219,35 +215,4 @@ struct LiveStateEndToEndTests {
             #expect(try await client.inspectContainer(name: id).container.state.stoppedByUser)
         }
     }
-}
-
-/// A connection to a unix socket without a client: it sends one message and closes when told.
-struct RawConnection {
-    let descriptor: Int32
-
-    init(path: String) throws {
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard connected == 0 else {
-            Glibc.close(descriptor)
-            throw PodlinkdFixture.Failure(description: "cannot connect to \(path): errno \(errno)")
-        }
-    }
-
-    /// Sends `message` and its terminating NUL.
-    func send(_ message: String) {
-        let bytes = Array(message.utf8) + [0]
-        _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    }
-
-    func close() { Glibc.close(descriptor) }
 }

@@ -160,34 +160,15 @@ struct NotifyTests {
             "needs the certification service built"))
     func readyAndStoppingReachTheNotifySocket() async throws {
         let directory = TestSupport.temporaryDirectory()
-        let notifyPath = directory + "/notify"
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in notifyPath.utf8.enumerated() { buffer[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        #expect(bound == 0)
-        func receive() -> String? {
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 10_000) > 0 else { return nil }
-            var buffer = [UInt8](repeating: 0, count: 512)
-            let n = recv(fd, &buffer, buffer.count, 0)
-            return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
-        }
+        let notify = try NotifySocket(path: directory + "/notify")
         var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = notifyPath
+        environment["NOTIFY_SOCKET"] = notify.path
         let server = try TestSupport.start(
             [TestSupport.certificationBinary, "--varlink=unix:\(directory)/socket"], environment: environment)
-        #expect(receive() == "READY=1")
+        #expect(await notify.wait(for: "READY=1"))
         server.terminate()
-        #expect(receive() == "STOPPING=1")
+        #expect(await notify.wait(for: "STOPPING=1"))
         #expect(await server.wait() == 0)
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }
