@@ -15,6 +15,8 @@ public final class RawSocket: @unchecked Sendable {
         public var message: String
         /// The error as a sentence.
         public var description: String { message }
+        /// A failure saying `message`.
+        public init(message: String) { self.message = message }
     }
 
     /// Connects to the unix socket at `path`.

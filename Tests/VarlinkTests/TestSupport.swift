@@ -81,4 +81,3 @@ enum TestSupport {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
     }
 }
-

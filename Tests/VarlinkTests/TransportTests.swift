@@ -225,10 +225,14 @@ struct TransportTests {
 
     @Test func idleTimeoutWaitsForOpenConnections() async throws {
         var configuration = VarlinkServer.Configuration()
-        configuration.idleTimeout = .milliseconds(300)
+        // Long enough that a loaded machine accepts the connection before the server could idle out.
+        configuration.idleTimeout = .seconds(1)
         let server = try await TestServer(configuration: configuration)
         let socket = try RawSocket(path: server.path)
-        try await Task.sleep(for: .milliseconds(800))
+        // Answered first, so the server holds the connection (not only the kernel's backlog) while it idles.
+        socket.send(#"{"method":"org.example.ping.Ping","parameters":{"ping":"first"}}"# + "\0")
+        #expect(await socket.receive(messages: 1).messages == [#"{"parameters":{"pong":"first"}}"#])
+        try await Task.sleep(for: .seconds(2))
         socket.send(#"{"method":"org.example.ping.Ping","parameters":{"ping":"here"}}"# + "\0")
         #expect(await socket.receive(messages: 1).messages == [#"{"parameters":{"pong":"here"}}"#])
         socket.close()
