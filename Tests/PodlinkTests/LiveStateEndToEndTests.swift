@@ -86,7 +86,7 @@ struct LiveStateEndToEndTests {
         ])
         #expect(runc.status == 0, "\(runc)")
         // conmon waits for its exit command to finish before it exits itself.
-        #expect(await KernelFile.waitUntilEnded(conmon), "conmon \(conmon) did not end")
+        #expect(await ChildProcess.waitForEnd(of: Int32(conmon) ?? 0, timeout: 30), "conmon \(conmon) did not end")
         #expect(await Self.storedState(fixture, name: "late") == "exited 137 False")
         try await fixture.start()
         let (again, second) = try await fixture.connect()
@@ -113,7 +113,7 @@ struct LiveStateEndToEndTests {
             ).filter(\.isNumber)
             let runc = await ChildProcess.run(["runc", "--root", fixture.directory + "/run/runc", "kill", id, "KILL"])
             #expect(runc.status == 0, "\(runc)")
-            #expect(await KernelFile.waitUntilEnded(conmon), "conmon \(conmon) did not end")
+            #expect(await ChildProcess.waitForEnd(of: Int32(conmon) ?? 0, timeout: 30), "conmon \(conmon) did not end")
             let made = FileManager.default.fileExists(atPath: database)
             #expect(!made, "the exit command made a database")
             if made { try FileManager.default.removeItem(atPath: database) }

@@ -28,22 +28,4 @@ public enum KernelFile {
             return fields.count > 4 ? String(fields[4]) : nil
         }
     }
-
-    /// Whether process `pid` has ended: gone, or a zombie its parent has not reaped yet (a daemon such as conmon is
-    /// reparented to PID 1, which on some machines reaps late, and `kill(pid, 0)` still finds a zombie).
-    public static func hasEnded(_ pid: String) -> Bool {
-        guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return true }
-        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
-        return state == nil || state == "Z" || state == "X"
-    }
-
-    /// Waits up to `seconds` for process `pid` to end (``hasEnded(_:)``); whether it did.
-    public static func waitUntilEnded(_ pid: String, seconds: Double = 30) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while !hasEnded(pid) {
-            if ContinuousClock.now > deadline { return false }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return true
-    }
 }

@@ -125,9 +125,21 @@ extension RawSocket {
 }
 
 extension RawSocket {
-    /// Shuts the socket down both ways (waking a thread blocked sending on it), then closes it.
-    public func abort() {
-        shutdown(fd, Int32(SHUT_RDWR))
-        close()
+    /// Shuts the socket down both ways: a thread blocked sending on it wakes with an error.
+    public func shutDown() { shutdown(fd, Int32(SHUT_RDWR)) }
+
+    /// Runs `body` (blocking sends on this socket) on a thread of its own; the task ends when the thread does.
+    /// Close the socket only after that: a thread still sending to a closed descriptor writes to whatever
+    /// another test opens under the same number next.
+    public func sendOnThread(_ body: @escaping @Sendable (RawSocket) -> Void) -> Task<Void, Never> {
+        Task {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread {
+                    body(self)
+                    continuation.resume()
+                }
+                .start()
+            }
+        }
     }
 }

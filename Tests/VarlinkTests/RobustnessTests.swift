@@ -77,16 +77,17 @@ struct RobustnessTests {
         let server = try await TestServer(configuration: configuration)
         let flooder = try RawSocket(path: server.path)
         let bystander = try RawSocket(path: server.path)
-        let sending = Thread {
+        let sending = flooder.sendOnThread { flooder in
             let chunk = String(repeating: "a", count: 65536)
             flooder.send(#"{"method":"org.example.ping.Ping","parameters":{"ping":""#)
             // Up to 64 MiB, or until the server closes (send fails).
             for _ in 0..<1024 { if !flooder.trySend(chunk) { break } }
         }
-        sending.start()
         #expect(await flooder.closedByPeer(timeout: 20))
         bystander.send(Self.ping)
         #expect(await bystander.receive(messages: 1).messages == [Self.pong])
+        flooder.shutDown()
+        await sending.value
         flooder.close()
         bystander.close()
         await server.stop()
@@ -101,15 +102,16 @@ struct RobustnessTests {
         let big = String(repeating: "b", count: 1000)
         let call = #"{"method":"org.example.ping.Ping","parameters":{"ping":"\#(big)"}}"# + "\0"
         let calls = String(repeating: call, count: 2000)
-        let sender = Thread { for _ in 0..<100 { if !reader.trySend(calls) { break } } }
-        sender.start()
+        let sender = reader.sendOnThread { reader in for _ in 0..<100 { if !reader.trySend(calls) { break } } }
         try await Task.sleep(for: .seconds(3))
         let bystander = try RawSocket(path: server.path)
         bystander.send(Self.ping)
         #expect(await bystander.receive(messages: 1).messages == [Self.pong])
         let answered = server.implementation.pings.load(ordering: .relaxed) - 1
         #expect(answered < 2000, "the server answered \(answered) calls whose replies nobody reads")
-        reader.abort()
+        reader.shutDown()
+        await sender.value
+        reader.close()
         bystander.close()
         await server.stop()
     }
