@@ -213,48 +213,41 @@ struct CallScanner {
         case UInt8(ascii: "\""):
             _ = try string()
         case UInt8(ascii: "{"):
-            index += 1
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                _ = try string()
-                try expect(UInt8(ascii: ":"))
-                try value(depth: depth + 1)
-                skipWhitespace()
-                guard index < bytes.count else { throw Invalid(reason: "unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                } else {
-                    try expect(UInt8(ascii: "}"))
-                    return
-                }
-            }
+            try members(closing: UInt8(ascii: "}"), keyed: true, depth: depth)
         case UInt8(ascii: "["):
-            index += 1
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return
-            }
-            while true {
-                try value(depth: depth + 1)
-                skipWhitespace()
-                guard index < bytes.count else { throw Invalid(reason: "unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                } else {
-                    try expect(UInt8(ascii: "]"))
-                    return
-                }
-            }
+            try members(closing: UInt8(ascii: "]"), keyed: false, depth: depth)
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
         default: try number()
+        }
+    }
+
+    /// Skips an object's members (`keyed`) or an array's elements, from the opening bracket to `closing`.
+    private mutating func members(closing: UInt8, keyed: Bool, depth: Int) throws(Invalid) {
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == closing {
+            index += 1
+            return
+        }
+        while true {
+            if keyed {
+                skipWhitespace()
+                _ = try string()
+                try expect(UInt8(ascii: ":"))
+            }
+            try value(depth: depth + 1)
+            skipWhitespace()
+            guard index < bytes.count else {
+                throw Invalid(reason: keyed ? "unterminated object" : "unterminated array")
+            }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else {
+                try expect(closing)
+                return
+            }
         }
     }
 
