@@ -61,13 +61,7 @@ struct CallScanner {
             } else if key.elementsEqual("error".utf8) {
                 header.isError = !bytes[start..<index].elementsEqual("null".utf8)
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw Invalid(reason: "unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            try expect(UInt8(ascii: "}"))
+            if try anotherMember(closing: UInt8(ascii: "}"), of: "object") { continue }
             return header
         }
     }
@@ -145,13 +139,7 @@ struct CallScanner {
                 } else {
                     throw Invalid(reason: "unknown key '\(String(decoding: key, as: UTF8.self))'")
                 }
-                skipWhitespace()
-                guard index < bytes.count else { throw Invalid(reason: "unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                try expect(UInt8(ascii: "}"))
+                if try anotherMember(closing: UInt8(ascii: "}"), of: "object") { continue }
                 break
             }
         }
@@ -238,17 +226,20 @@ struct CallScanner {
                 try expect(UInt8(ascii: ":"))
             }
             try value(depth: depth + 1)
-            skipWhitespace()
-            guard index < bytes.count else {
-                throw Invalid(reason: keyed ? "unterminated object" : "unterminated array")
-            }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else {
-                try expect(closing)
-                return
-            }
+            guard try anotherMember(closing: closing, of: keyed ? "object" : "array") else { return }
         }
+    }
+
+    /// After a member: true when a comma says another follows, false after the `closing` bracket.
+    private mutating func anotherMember(closing: UInt8, of kind: String) throws(Invalid) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw Invalid(reason: "unterminated \(kind)") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
+        }
+        try expect(closing)
+        return false
     }
 
     private mutating func literal(_ word: String) throws(Invalid) {
