@@ -9,7 +9,7 @@ stop_service() {
     if [ -n "$pid" ]; then
         "$bin/podlink" --url "unix:$work/sock" rm -f -a >/dev/null 2>&1 || true
         # Not always this shell's child (a benchmark may have started it again), so waited for by its pid.
-        kill "$pid" 2>/dev/null && tail --pid="$pid" -f /dev/null
+        kill "$pid" 2>/dev/null && tail -s 0.1 --pid="$pid" -f /dev/null
     fi
     for mount in $(awk -v root="$work" 'index($5, root) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
         umount -l "$mount" 2>/dev/null || true

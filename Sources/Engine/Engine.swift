@@ -34,8 +34,9 @@ public final class Engine: Sendable {
     var socketDirectory: String { options.runRoot + "/s" }
     var bootMarker: String { options.runRoot + "/booted" }
 
-    /// Opens (creating, unless ``EngineOptions/opensExistingOnly``) the engine's storage, and refreshes every
-    /// container when the run root was cleared since the last use (a reboot). Containers run on `runtime`, runc under conmon (``RuncRuntime``) when nil.
+    /// Opens the engine's storage, making and tidying it first unless ``EngineOptions/opensExistingOnly``, and
+    /// refreshes every container when the run root was cleared since the last use (a reboot). Containers run on
+    /// `runtime`, runc under conmon (``RuncRuntime``) when nil.
     public init(options: EngineOptions, runtime: (any ContainerRuntime)? = nil) async throws(EngineError) {
         // Read (and taken out of the environment) before any child is started.
         _ = FaultPoint.armed
@@ -46,14 +47,14 @@ public final class Engine: Sendable {
                 options: options, runcRoot: options.runRoot + "/runc", socketDirectory: options.runRoot + "/s")
         self.logger = options.logger
         if options.subreaper { ChildProcesses.becomeSubreaper() }
-        // No one but root may enter the roots: below them lie image layers (setuid files, device nodes), running
-        // containers' trees and their configurations.
         if options.opensExistingOnly {
             for path in [options.storageRoot + "/state.db", options.runRoot + "/booted"] where !FileSystem.exists(path)
             {
                 throw .invalidArgument("storage_root", "no storage set up since the boot: \(path) is missing")
             }
         } else {
+            // No one but root may enter the roots: below them lie image layers (setuid files, device nodes),
+            // running containers' trees and their configurations.
             try FileSystem.makePrivateDirectory(options.storageRoot)
             try FileSystem.makePrivateDirectory(options.runRoot)
             for path in [
@@ -65,8 +66,8 @@ public final class Engine: Sendable {
         }
         store = try StateStore(path: options.storageRoot + "/state.db")
         try store.bind(runRoot: options.runRoot)
-        images = try ImageStore(root: options.storageRoot, store: store)
-        uploads = try UploadStore(directory: options.storageRoot + "/uploads")
+        images = ImageStore(root: options.storageRoot, store: store)
+        uploads = UploadStore(directory: options.storageRoot + "/uploads")
         locks = ContainerLocks(directory: options.runRoot + "/locks")
         exits = try ExitWatcher(directory: options.runRoot + "/exits")
         // Held from now on: exits that happen before the monitor starts are found by the reconciliation below.
@@ -74,6 +75,8 @@ public final class Engine: Sendable {
             options.handlesExits ? open(options.runRoot + "/exits.watched", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) : -1
         if exitsWatchedLock >= 0 { _ = flock(exitsWatchedLock, LOCK_SH) }
         if !options.opensExistingOnly {
+            try images.prepare()
+            try uploads.prepare()
             try removeOrphanedContainerDirectories()
             try FileSystem.makeDirectories(options.runRoot + "/networks")
             try await ensureDefaultNetwork()

@@ -153,11 +153,16 @@ final class PodlinkdFixture: @unchecked Sendable {
     /// conmon runs its exit command (podlinkd, on this storage) once the container has ended, and may still be at
     /// it when the service has stopped. One still there after that is a leak: recorded, then killed.
     func waitForItsProcesses(sourceLocation: SourceLocation) async {
-        for _ in 0..<500 {
-            if Self.processes(naming: directory).isEmpty { return }
-            try? await Task.sleep(for: .milliseconds(20))
+        let deadline = ContinuousClock.now + .seconds(10)
+        // Looked for again after each wait: an ending conmon starts its exit command.
+        while case let running = Self.processes(naming: directory), !running.isEmpty, ContinuousClock.now < deadline {
+            for process in running {
+                let seconds = (deadline - ContinuousClock.now) / .seconds(1)
+                _ = await ChildProcess.waitForEnd(of: process.pid, timeout: max(seconds, 0.01))
+            }
         }
         let left = Self.processes(naming: directory)
+        guard !left.isEmpty else { return }
         Issue.record("processes outlived the service: \(left.map(\.command))", sourceLocation: sourceLocation)
         for process in left { kill(process.pid, SIGKILL) }
     }
@@ -166,10 +171,9 @@ final class PodlinkdFixture: @unchecked Sendable {
     static func processes(naming text: String) -> [(pid: pid_t, command: String)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry in
-            guard let pid = pid_t(entry), pid != getpid(),
-                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            guard let pid = pid_t(entry), pid != getpid(), let line = KernelFile.read("/proc/\(entry)/cmdline")
             else { return nil }
-            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            let command = line.replacingOccurrences(of: "\0", with: " ")
             return command.contains(text) ? (pid, command) : nil
         }
     }

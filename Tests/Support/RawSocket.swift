@@ -41,15 +41,7 @@ public final class RawSocket: @unchecked Sendable {
     }
 
     /// Sends all of `text`, or as much as the peer takes.
-    public func send(_ text: String) {
-        let bytes = Array(text.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            sent += n
-        }
-    }
+    public func send(_ text: String) { _ = trySend(text) }
 
     /// Reads until `count` NUL-terminated messages arrived, the peer closed, or `timeout` passed. The blocking
     /// reads run on a thread of their own, off the (small) cooperative and dispatch pools the server needs.

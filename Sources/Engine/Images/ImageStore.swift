@@ -7,9 +7,14 @@ final class ImageStore: Sendable {
     let root: String
     let store: StateStore
 
-    init(root: String, store: StateStore) throws(EngineError) {
+    /// The store below `root`, as it is: ``prepare()`` makes its directories and removes what a crash left.
+    init(root: String, store: StateStore) {
         self.root = root
         self.store = store
+    }
+
+    /// Makes the store's directories and removes layers half-extracted or half-deleted by a process that died.
+    func prepare() throws(EngineError) {
         try FileSystem.makeDirectories(root + "/layers")
         try FileSystem.makeDirectories(root + "/tmp")
         try FileSystem.makeDirectories(root + "/blobs/sha256")

@@ -12,8 +12,13 @@ struct UploadStore: Sendable {
     /// How long an upload waits for its use, in seconds.
     static let lifetime: Int = 3600
 
-    init(directory: String) throws(EngineError) {
+    /// The uploads in `directory`, as they are: ``prepare()`` makes it and removes what has expired.
+    init(directory: String) {
         self.directory = directory
+    }
+
+    /// Makes the directory (root's alone) and removes uploads past their lifetime.
+    func prepare() throws(EngineError) {
         try FileSystem.makePrivateDirectory(directory)
         sweep()
     }
