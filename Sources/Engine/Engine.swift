@@ -24,9 +24,9 @@ public final class Engine: Sendable {
     let pendingRestarts = Mutex<Set<String>>([])
     /// Seccomp profiles read so far, by path.
     let seccompProfiles = Mutex<[String: SeccompProfile]>([:])
-    /// A shared lock on the run root's `exits.watched` while this engine records exits as they happen (-1 when it
-    /// does not): conmon's exit command finds it held and leaves the exit to this engine.
-    private let exitsWatchedLock: Int32
+    /// Held while this engine records exits as they happen (nil when it does not): conmon's exit command finds it
+    /// held and leaves the exit to this engine.
+    private let exitsWatchedLock: ExitsWatchedLock?
 
     /// Paths of the run root.
     var runcRoot: String { options.runRoot + "/runc" }
@@ -71,9 +71,7 @@ public final class Engine: Sendable {
         locks = ContainerLocks(directory: options.runRoot + "/locks")
         exits = try ExitWatcher(directory: options.runRoot + "/exits")
         // Held from now on: exits that happen before the monitor starts are found by the reconciliation below.
-        exitsWatchedLock =
-            options.handlesExits ? open(options.runRoot + "/exits.watched", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) : -1
-        if exitsWatchedLock >= 0 { _ = flock(exitsWatchedLock, LOCK_SH) }
+        exitsWatchedLock = options.handlesExits ? ExitsWatchedLock(holding: options.runRoot) : nil
         if !options.opensExistingOnly {
             try images.prepare()
             try uploads.prepare()
@@ -93,18 +91,9 @@ public final class Engine: Sendable {
         }
     }
 
-    deinit {
-        if exitsWatchedLock >= 0 { close(exitsWatchedLock) }
-    }
-
     /// Whether an engine process records the exits of the containers under `runRoot` as they happen (it holds
     /// the run root's `exits.watched` lock): an exit command then has nothing to do.
-    public static func exitsAreWatched(runRoot: String) -> Bool {
-        let fd = open(runRoot + "/exits.watched", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
-    }
+    public static func exitsAreWatched(runRoot: String) -> Bool { ExitsWatchedLock.isHeld(runRoot: runRoot) }
 
     // MARK: Images
 

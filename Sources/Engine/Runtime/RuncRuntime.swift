@@ -17,7 +17,8 @@ public struct RuncRuntime: ContainerRuntime {
         runc = Runc(path: options.runtimePath, root: runcRoot, timeout: options.runtimeTimeout)
         conmonPath = options.conmonPath
         self.socketDirectory = socketDirectory
-        exitCommand = options.exitCommand
+        // Run only while no engine watches exits; a watching engine records them itself.
+        exitCommand = options.exitCommand.map { ExitsWatchedLock.guarding($0, runRoot: options.runRoot) }
         criuPath = options.criuPath
         adoptsMonitors = options.subreaper
         logSizeMax = options.logSizeMax
